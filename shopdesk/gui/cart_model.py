@@ -1,0 +1,83 @@
+"""The cart as a Qt table model (item, quantity, unit price, total)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from shopdesk.domain.money import format_money
+from shopdesk.domain.quantity import format_quantity
+from shopdesk.services.checkout import CartLineView, CartView
+
+
+class CartTableModel(QAbstractTableModel):
+    """Read-only mirror of the service's cart; edits are requests the window sends on."""
+
+    ITEM, QUANTITY, UNIT_PRICE, TOTAL = range(4)
+    quantity_edited = Signal(str, str)  # line id, text typed
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._view: CartView | None = None
+        self._headers = (self.tr("Item"), self.tr("Qty"), self.tr("Unit price"), self.tr("Total"))
+
+    def set_cart(self, view: CartView) -> None:
+        self.beginResetModel()
+        self._view = view
+        self.endResetModel()
+
+    def line(self, row: int) -> CartLineView:
+        return self._view.lines[row]
+
+    def row_of(self, line_id: str | None) -> int:
+        if self._view is None or line_id is None:
+            return -1
+        return next((i for i, line in enumerate(self._view.lines) if line.line_id == line_id), -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self._view is None else len(self._view.lines)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.column() == self.QUANTITY:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self._view is None:
+            return None
+        line = self._view.lines[index.row()]
+        column = index.column()
+        view = self._view
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.ITEM:
+                return line.name
+            if column == self.QUANTITY:
+                return format_quantity(line.quantity, view.locale)
+            if column == self.UNIT_PRICE:
+                return format_money(line.unit_price, view.currency, view.locale)
+            if column == self.TOTAL:
+                return format_money(line.amount, view.currency, view.locale)
+        if role == Qt.ItemDataRole.EditRole and column == self.QUANTITY:
+            return str(line.quantity)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != self.ITEM:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.ITEM:
+            return f"{line.sku} · {line.tax_code}"
+        return None
+
+    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != self.QUANTITY or self._view is None:
+            return False
+        # The model does not change itself: the service decides, then set_cart() refreshes.
+        self.quantity_edited.emit(self._view.lines[index.row()].line_id, str(value))
+        return False

@@ -1,0 +1,269 @@
+"""The counter: scan field with focus, cart lines, totals, and payment (F12).
+
+A keyboard-wedge scanner types the barcode and Enter into the scan field; each Enter is
+one lookup through the checkout service. Unknown or invalid codes show a message in the
+status strip (never a modal box that would swallow the next scans) and add nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopdesk.domain.errors import ShopDeskError
+from shopdesk.domain.money import format_money
+from shopdesk.domain.quantity import format_quantity, parse_quantity
+from shopdesk.gui.background import run_in_background
+from shopdesk.gui.cart_model import CartTableModel
+from shopdesk.gui.context import AppContext
+from shopdesk.gui.messages import error_text
+from shopdesk.gui.payment_dialog import PaymentDialog
+from shopdesk.services.checkout import CartView, SaleResult
+from shopdesk.services.receipts import ReceiptOutput
+
+INFO, SUCCESS, ERROR = "info", "success", "error"
+MESSAGE_STYLES = {
+    INFO: "background:#eef3fb; color:#1a3d6d;",
+    SUCCESS: "background:#e6f4ea; color:#0a5c26;",
+    ERROR: "background:#fde7e9; color:#8a0012; font-weight:bold;",
+}
+
+
+class CheckoutWindow(QWidget):
+    sale_completed = Signal(object)  # SaleResult
+    receipt_issued = Signal(object)  # ReceiptOutput
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cart: CartView | None = None
+        self.last_sale: SaleResult | None = None
+        self.setObjectName("checkoutWindow")
+
+        self.scan_field = QLineEdit(self)
+        self.scan_field.setObjectName("scanField")
+        self.scan_field.setPlaceholderText(self.tr("Scan a barcode or type a code, then Enter"))
+        self.scan_field.returnPressed.connect(self._on_scan_entered)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("messageLabel")
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(32)
+
+        self.model = CartTableModel(self)
+        self.model.quantity_edited.connect(self._on_quantity_edited)
+        self.table = QTableView(self)
+        self.table.setObjectName("cartTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(CartTableModel.ITEM, QHeaderView.ResizeMode.Stretch)
+        for column in (CartTableModel.QUANTITY, CartTableModel.UNIT_PRICE, CartTableModel.TOTAL):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.quantity_button = QPushButton(self.tr("&Quantity… (F4)"), self)
+        self.quantity_button.clicked.connect(self.ask_quantity)
+        self.remove_button = QPushButton(self.tr("&Remove line (Del)"), self)
+        self.remove_button.clicked.connect(self.remove_selected_line)
+        self.pay_button = QPushButton(self.tr("&Pay (F12)"), self)
+        self.pay_button.setObjectName("payButton")
+        self.pay_button.setMinimumHeight(48)
+        self.pay_button.clicked.connect(self.open_payment)
+
+        self.subtotal_label = QLabel(self)
+        self.tax_label = QLabel(self)
+        self.total_label = QLabel(self)
+        self.total_label.setObjectName("totalLabel")
+        self.total_label.setStyleSheet("font-size: 26pt; font-weight: bold;")
+        for label in (self.subtotal_label, self.tax_label, self.total_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.count_label = QLabel(self)
+
+        totals = QFormLayout()
+        totals.addRow(self.tr("Subtotal:"), self.subtotal_label)
+        totals.addRow(self.tr("of which tax:"), self.tax_label)
+        totals.addRow(self.tr("Total:"), self.total_label)
+        totals_box = QFrame(self)
+        totals_box.setFrameShape(QFrame.Shape.StyledPanel)
+        totals_box.setLayout(totals)
+
+        side = QVBoxLayout()
+        side.addWidget(totals_box)
+        side.addWidget(self.count_label)
+        side.addStretch(1)
+        side.addWidget(self.quantity_button)
+        side.addWidget(self.remove_button)
+        side.addWidget(self.pay_button)
+
+        body = QHBoxLayout()
+        body.addWidget(self.table, 3)
+        body.addLayout(side, 1)
+
+        root = QVBoxLayout(self)
+        root.addWidget(self.scan_field)
+        root.addWidget(self.message)
+        root.addLayout(body, 1)
+
+        QShortcut(QKeySequence(Qt.Key.Key_F12), self, activated=self.open_payment)
+        QShortcut(QKeySequence(Qt.Key.Key_F4), self, activated=self.ask_quantity)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.remove_selected_line)
+        self.show_message(self.tr("Ready. Scan the first item."), INFO)
+
+    # -- state ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Show the till's cart as stored (after log-in, or a restart after a crash)."""
+        try:
+            self._show_cart(self.ctx.checkout.current_cart(self.ctx.require_staff(), self.ctx.till.till_id))
+        except ShopDeskError as err:
+            self.show_message(error_text(err), ERROR)
+        if self.cart and not self.cart.is_empty:
+            self.show_message(self.tr("The cart in progress was restored."), INFO)
+        self.focus_scan()
+
+    def focus_scan(self) -> None:
+        self.scan_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_message(self, text: str, kind: str = INFO) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", kind)
+        self.message.setStyleSheet(f"QLabel {{ padding: 6px; border-radius: 4px; {MESSAGE_STYLES[kind]} }}")
+
+    def _show_cart(self, view: CartView) -> None:
+        self.cart = view
+        self.model.set_cart(view)
+        totals = view.totals
+        self.subtotal_label.setText(format_money(totals.subtotal, view.currency, view.locale))
+        self.tax_label.setText(format_money(totals.tax_total, view.currency, view.locale))
+        self.total_label.setText(format_money(totals.grand_total, view.currency, view.locale))
+        items = sum((line.quantity for line in view.lines), Decimal(0))
+        self.count_label.setText(self.tr("%n line(s)", "", len(view.lines)) + " · "
+                                 + self.tr("items: %1").replace("%1", format_quantity(items, view.locale)))
+        row = self.model.row_of(view.last_line_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        self.pay_button.setEnabled(not view.is_empty)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _on_scan_entered(self) -> None:
+        code = self.scan_field.text()
+        self.scan_field.clear()
+        if not code.strip():
+            return
+        self.scan(code)
+
+    def scan(self, code: str) -> None:
+        try:
+            view = self.ctx.checkout.scan(self.ctx.require_staff(), self.ctx.till.till_id, code)
+        except ShopDeskError as err:
+            QApplication.beep()
+            self.show_message(error_text(err), ERROR)
+            return
+        self._show_cart(view)
+        line = next(line for line in view.lines if line.line_id == view.last_line_id)
+        self.show_message(
+            self.tr("%1 — %2").replace("%1", line.name).replace(
+                "%2", format_money(line.unit_price, view.currency, view.locale)), SUCCESS)
+
+    def _selected_line_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return self.model.line(rows[0].row()).line_id
+
+    def ask_quantity(self) -> None:
+        line_id = self._selected_line_id()
+        if line_id is None:
+            self.show_message(self.tr("Select a line first."), ERROR)
+            return
+        current = self.model.line(self.model.row_of(line_id)).quantity
+        text, ok = QInputDialog.getText(self, self.tr("Quantity"), self.tr("New quantity:"), text=str(current))
+        if ok:
+            self._on_quantity_edited(line_id, text)
+        self.focus_scan()
+
+    def _on_quantity_edited(self, line_id: str, text: str) -> None:
+        try:
+            quantity = parse_quantity(text, locale=self.cart.locale if self.cart else "en_US")
+            view = self.ctx.checkout.set_quantity(self.ctx.require_staff(), self.ctx.till.till_id, line_id, quantity)
+        except ShopDeskError as err:
+            self.show_message(error_text(err), ERROR)
+            return
+        self._show_cart(view)
+        self.show_message(self.tr("Quantity changed."), INFO)
+        self.focus_scan()
+
+    def remove_selected_line(self) -> None:
+        line_id = self._selected_line_id()
+        if line_id is None:
+            self.show_message(self.tr("Select a line first."), ERROR)
+            return
+        try:
+            view = self.ctx.checkout.remove_line(self.ctx.require_staff(), self.ctx.till.till_id, line_id)
+        except ShopDeskError as err:
+            self.show_message(error_text(err), ERROR)
+            return
+        self._show_cart(view)
+        self.show_message(self.tr("Line removed."), INFO)
+        self.focus_scan()
+
+    def open_payment(self) -> None:
+        if self.cart is None or self.cart.is_empty:
+            self.show_message(self.tr("The cart is empty: scan an item first."), ERROR)
+            self.focus_scan()
+            return
+        staff, till_id = self.ctx.require_staff(), self.ctx.till.till_id
+        dialog = PaymentDialog(
+            self.cart.total, self.cart.currency, self.cart.locale,
+            complete=lambda tendered: self.ctx.checkout.pay_cash(staff, till_id, tendered), parent=self,
+        )
+        if dialog.exec() and dialog.result_sale is not None:
+            self._sale_done(dialog.result_sale)
+        self.focus_scan()
+
+    def _sale_done(self, sale: SaleResult) -> None:
+        self.last_sale = sale
+        self.reload()
+        change = format_money(sale.change, sale.currency, self.ctx.store.locale)
+        self.show_message(
+            self.tr("Paid. Change due: %1 — receipt %2").replace("%1", change).replace("%2", sale.receipt_number),
+            SUCCESS,
+        )
+        self.sale_completed.emit(sale)
+        receipts = self.ctx.receipts
+        run_in_background(
+            lambda: receipts.issue(sale.sale_id, open_drawer=True),
+            self._receipt_done,
+            self._receipt_failed,
+        )
+
+    def _receipt_done(self, output: ReceiptOutput) -> None:
+        if output.printer_error is not None:
+            self.show_message(
+                self.tr("Sale saved, but the receipt printer failed: %1").replace(
+                    "%1", error_text(output.printer_error)), ERROR)
+        self.receipt_issued.emit(output)
+
+    def _receipt_failed(self, err: Exception) -> None:
+        text = error_text(err) if isinstance(err, ShopDeskError) else str(err)
+        self.show_message(self.tr("Sale saved, but the receipt could not be made: %1").replace("%1", text), ERROR)

@@ -1,0 +1,97 @@
+"""The main window: navigation to the areas that work, and a status bar saying who, which
+till and which database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from shopdesk import __version__
+from shopdesk.gui.checkout_window import CheckoutWindow
+from shopdesk.gui.context import AppContext
+from shopdesk.gui.login_dialog import LoginDialog
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("ShopDesk — %1").replace("%1", ctx.store.name))
+        self.resize(1100, 700)
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        self.pages = QStackedWidget(self)
+        self.checkout = CheckoutWindow(ctx, self)
+        self._add_area(self.tr("Checkout"), self.checkout)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("userStatus")
+        self.till_label = QLabel(self)
+        self.till_label.setObjectName("tillStatus")
+        self.db_label = QLabel(self)
+        self.db_label.setObjectName("databaseStatus")
+        for label in (self.user_label, self.till_label):
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+        self.refresh_status()
+        self.checkout.reload()
+
+    def _add_area(self, title: str, page: QWidget) -> None:
+        self.pages.addWidget(page)
+        QListWidgetItem(title, self.nav)
+
+    def _build_menus(self) -> None:
+        session_menu = self.menuBar().addMenu(self.tr("&Session"))
+        switch = QAction(self.tr("&Switch user…"), self)
+        switch.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        switch.triggered.connect(self.switch_user)
+        session_menu.addAction(switch)
+        session_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        session_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About ShopDesk"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def refresh_status(self) -> None:
+        staff = self.ctx.staff
+        role = QCoreApplication.translate("roles", staff.role.label) if staff else ""
+        self.user_label.setText(self.tr("User: %1 (%2)").replace("%1", staff.display_name if staff else "—")
+                                .replace("%2", role))
+        self.till_label.setText(self.tr("Till: %1").replace("%1", self.ctx.till.name))
+        self.db_label.setText(self.tr("Database: %1").replace("%1", str(self.ctx.db.path)))
+
+    def switch_user(self) -> None:
+        dialog = LoginDialog(self.ctx.auth, self.ctx.store.name, pin_first=True, parent=self)
+        if dialog.exec() and dialog.session is not None:
+            self.ctx.staff = dialog.session
+            self.refresh_status()
+            self.checkout.reload()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About ShopDesk"),
+                          self.tr("ShopDesk %1 — point of sale and back office.").replace("%1", __version__))

@@ -1,0 +1,368 @@
+"""Receipts for ESC/POS thermal printers, and sending raw bytes to a printer.
+
+:func:`render_escpos` turns a :class:`~shopdesk.domain.receipt.Receipt` into the bytes a
+printer understands (built with python-escpos's ``Dummy`` printer, so nothing is sent yet);
+:func:`send_to_printer` delivers bytes to the printer named by a connection string:
+
+=============================  ==========================================================
+``file:/dev/usb/lp0``          append to a file or device node (also ``file:C:\\out.bin``)
+``network:192.168.1.50[:9100]`` raw TCP ("JetDirect"), port 9100 unless given
+``usb:04b8:0202``              USB vendor and product id in hex (needs ``pyusb``)
+``serial:/dev/ttyS0[:19200]``  serial port and baud rate, 9600 unless given (needs ``pyserial``)
+``none``                       no printer: the bytes are dropped
+=============================  ==========================================================
+
+Text the printer's code pages cannot show is replaced by python-escpos's magic encoder
+(``?``); runs of Chinese characters are sent as GB18030 inside "Kanji mode" (``FS &`` ...
+``FS .``), which Chinese-capable printers print and other printers ignore.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, Literal
+
+from escpos import exceptions as escpos_errors
+from escpos.printer import Dummy, File, Network
+
+from shopdesk.domain.errors import ValidationError
+from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.receipt import Receipt
+from shopdesk.printing.errors import PrinterError
+from shopdesk.printing.receipt_text import WIDTH_58MM, WIDTH_80MM, TextLine, layout_receipt
+
+__all__ = [
+    "PrinterError",
+    "PrinterTarget",
+    "open_target",
+    "parse_target",
+    "render_escpos",
+    "send_to_printer",
+]
+
+DEFAULT_PORT = 9100
+DEFAULT_BAUD = 9600
+DEFAULT_TIMEOUT = 10.0
+
+FS = b"\x1c"
+KANJI_ON = FS + b"&"  # FS & : select Kanji (double-byte) character mode
+KANJI_OFF = FS + b"."  # FS . : cancel it
+# python-escpos's MagicEncode sends a whole text as GB18030 when it holds one of these.
+_GB18030_TRIGGER = re.compile(r"[\u4e00-\u9fa5]")
+
+# Printable dots across the paper at 203 dpi: 576 on 80 mm, 384 on 58 mm.
+_DOTS = {WIDTH_80MM: 576, WIDTH_58MM: 384}
+_BARCODE_MODULE = 2  # dots per narrow bar (0.25 mm at 203 dpi)
+_BARCODE_HEIGHT = 64  # dots (8 mm)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _new_dummy(profile: str | None) -> Dummy:
+    try:
+        return Dummy(profile=profile or "default")
+    except KeyError:
+        raise ValidationError(
+            "printer_profile",
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "'{profile}' is not a printer profile python-escpos knows. Use 'default' or a "
+                "model name from its capabilities list, e.g. 'TM-T88V'.",
+            ),
+            profile=profile,
+        ) from None
+
+
+def _printable_dots(width: int) -> int:
+    return _DOTS.get(width, width * 12)  # Font A is 12 dots wide
+
+
+def _print_barcode(printer: Dummy, value: str, width: int) -> bool:
+    """Print ``value`` as CODE128 (function B, code set B). False if it cannot be done."""
+    if not value or not all(32 <= ord(ch) < 127 for ch in value):
+        return False
+    data = "{B" + value.replace("{", "{{")  # '{' starts a code-set switch in ESC/POS
+    modules = 11 * (len(value) + 3) + 2  # start + data + check digit (11 each), stop (13)
+    if modules * _BARCODE_MODULE > _printable_dots(width) or len(data) > 255:
+        return False
+    checkpoint = len(printer._output_list)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints "Using hardware ..."
+            printer.barcode(
+                data, "CODE128", height=_BARCODE_HEIGHT, width=_BARCODE_MODULE, pos="BELOW",
+                font="A", align_ct=True, function_type="B",
+            )
+    except escpos_errors.Error:
+        del printer._output_list[checkpoint:]
+        return False
+    printer.ln()
+    printer.set(align="left")
+    return True
+
+
+def render_escpos(
+    receipt: Receipt,
+    *,
+    width: int = WIDTH_80MM,
+    labels: Mapping[str, str] | None = None,
+    cut: bool = True,
+    open_drawer: bool = False,
+    profile: str = "default",
+    tz: tzinfo | None = None,
+) -> bytes:
+    """The receipt as ESC/POS bytes for a printer with ``width`` Font A columns.
+
+    ``profile`` is a python-escpos printer profile name (code pages, cutter, barcodes).
+    ``open_drawer`` adds the drawer kick on pin 2 after the cut.
+    """
+    lines = layout_receipt(receipt, width, labels, tz=tz)
+    p = _new_dummy(profile)
+    p.hw("INIT")
+    p.set(align="left", bold=False, normal_textsize=True)
+    bold = double = False
+    for line in lines:
+        if line.kind == "barcode" and _print_barcode(p, line.value, width):
+            continue
+        if line.bold != bold:
+            bold = line.bold
+            p.set(bold=bold)
+        if line.double != double:
+            double = line.double
+            if double:
+                p.set(double_width=True, double_height=True)
+            else:
+                p.set(normal_textsize=True)
+        _write_line(p, line)
+    if bold:
+        p.set(bold=False)
+    if double:
+        p.set(normal_textsize=True)
+    if cut:
+        p.cut()
+    else:
+        p.print_and_feed(4)  # to the tear bar
+    if open_drawer:
+        p.cashdraw(2)
+    return p.output
+
+
+def _write_line(p: Dummy, line: TextLine) -> None:
+    text = line.text
+    if _GB18030_TRIGGER.search(text):
+        p._raw(KANJI_ON)
+        p.text(text)
+        p._raw(KANJI_OFF)
+        p.text("\n")
+    else:
+        p.textln(text)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class PrinterTarget:
+    """A parsed printer connection string."""
+
+    kind: Literal["file", "network", "usb", "serial", "none"]
+    spec: str
+    path: str = ""  # file / serial device
+    host: str = ""
+    port: int = DEFAULT_PORT
+    vendor_id: int = 0
+    product_id: int = 0
+    baudrate: int = DEFAULT_BAUD
+
+
+_SPEC_HELP = QT_TRANSLATE_NOOP(
+    "errors",
+    "'{spec}' is not a printer connection ({problem}). Use one of: file:/dev/usb/lp0, "
+    "network:192.168.1.50 or network:192.168.1.50:9100, usb:04b8:0202 (vendor and "
+    "product id in hex), serial:/dev/ttyS0 or serial:COM3:19200, or none.",
+)
+
+
+def _bad_spec(spec: str, problem: str) -> ValidationError:
+    return ValidationError("receipt_printer", _SPEC_HELP, spec=spec, problem=problem)
+
+
+def parse_target(spec: str) -> PrinterTarget:
+    """Check and split a connection string; raises ValidationError when it is malformed."""
+    raw = (spec or "").strip()
+    scheme, sep, rest = raw.partition(":")
+    scheme = scheme.lower()
+    if scheme == "none" and not rest:
+        return PrinterTarget("none", raw)
+    if not sep:
+        raise _bad_spec(raw, "no 'kind:' prefix")
+    if scheme == "file":
+        if not rest.strip():
+            raise _bad_spec(raw, "no file path")
+        return PrinterTarget("file", raw, path=rest)
+    if scheme == "network":
+        host, port = rest, DEFAULT_PORT
+        if rest.count(":") == 1:
+            host, port_text = rest.split(":")
+            if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                raise _bad_spec(raw, "the port must be a number from 1 to 65535")
+            port = int(port_text)
+        if not host or ":" in host or any(ch.isspace() for ch in host):
+            raise _bad_spec(raw, "no valid host name or IPv4 address")
+        return PrinterTarget("network", raw, host=host, port=port)
+    if scheme == "usb":
+        parts = rest.split(":")
+        ids = []
+        for part in parts:
+            text = part.lower().removeprefix("0x")
+            if not re.fullmatch(r"[0-9a-f]{1,4}", text):
+                break
+            ids.append(int(text, 16))
+        if len(parts) != 2 or len(ids) != 2:
+            raise _bad_spec(raw, "USB needs vendor:product as two hex numbers")
+        return PrinterTarget("usb", raw, vendor_id=ids[0], product_id=ids[1])
+    if scheme == "serial":
+        path, baud = rest, DEFAULT_BAUD
+        head, colon, tail = rest.rpartition(":")
+        if colon and tail.isdigit():
+            path, baud = head, int(tail)
+            if baud <= 0:
+                raise _bad_spec(raw, "the baud rate must be a positive number")
+        if not path.strip():
+            raise _bad_spec(raw, "no serial port")
+        return PrinterTarget("serial", raw, path=path, baudrate=baud)
+    raise _bad_spec(raw, f"unknown kind '{scheme}'")
+
+
+class _AppendFile(File):
+    """python-escpos's File printer, but appending (``ab``) instead of truncating."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        try:
+            self.device = open(self.devfile, "ab")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            self.device = None
+            if raise_not_found:
+                raise escpos_errors.DeviceNotFoundError(
+                    f"Could not open the file {self.devfile}: {exc}"
+                ) from exc
+
+
+_HINTS = {
+    "file": QT_TRANSLATE_NOOP(
+        "errors",
+        "Cannot write to the receipt printer {spec}: {reason}. Check that the file or device "
+        "exists and that ShopDesk may write to it.",
+    ),
+    "network": QT_TRANSLATE_NOOP(
+        "errors",
+        "Cannot reach the receipt printer {spec}: {reason}. Check that the printer is switched "
+        "on and connected to the network, and that its address and port (usually 9100) are "
+        "right.",
+    ),
+    "usb": QT_TRANSLATE_NOOP(
+        "errors",
+        "Cannot use the USB receipt printer {spec}: {reason}. Check that it is plugged in and "
+        "switched on, that the vendor and product ids are right, and that this user may "
+        "access the USB device.",
+    ),
+    "serial": QT_TRANSLATE_NOOP(
+        "errors",
+        "Cannot use the serial receipt printer {spec}: {reason}. Check the cable, the port "
+        "name and the baud rate, and that no other program holds the port.",
+    ),
+}
+
+_MISSING = QT_TRANSLATE_NOOP(
+    "errors",
+    "Printing to {spec} needs the Python package '{package}', which is not installed. "
+    "Install it (pip install {package}) or choose another printer connection.",
+)
+
+
+def _failure(target: PrinterTarget, exc: BaseException) -> PrinterError:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return PrinterError(_HINTS[target.kind], spec=target.spec, reason=reason)
+
+
+def _printer_class(target: PrinterTarget) -> Any:
+    """The python-escpos class for USB or serial, imported only when needed."""
+    package = "pyusb" if target.kind == "usb" else "pyserial"
+    try:
+        if target.kind == "usb":
+            from escpos.printer import Usb as cls
+        else:
+            from escpos.printer import Serial as cls
+    except ImportError:
+        raise PrinterError(_MISSING, spec=target.spec, package=package) from None
+    if not cls.is_usable():  # python-escpos imports pyusb/pyserial softly
+        raise PrinterError(_MISSING, spec=target.spec, package=package)
+    return cls
+
+
+def open_target(spec: str, *, timeout: float = DEFAULT_TIMEOUT) -> Any:
+    """Open the printer named by ``spec`` and return the opened python-escpos printer.
+
+    ``none`` gives a ``Dummy`` that keeps what it is sent. The caller must ``close()`` it.
+    Raises ValidationError for a malformed spec, PrinterError when it cannot be opened.
+    """
+    target = parse_target(spec)
+    if target.kind == "none":
+        return Dummy()
+    try:
+        if target.kind == "file":
+            printer = _AppendFile(target.path)
+        elif target.kind == "network":
+            printer = Network(target.host, target.port, timeout=timeout)
+        elif target.kind == "usb":
+            printer = _printer_class(target)(
+                target.vendor_id, target.product_id, timeout=int(timeout * 1000)
+            )
+        else:
+            printer = _printer_class(target)(
+                target.path, baudrate=target.baudrate, timeout=timeout
+            )
+        printer.open()
+    except PrinterError:
+        raise
+    except ImportError as exc:
+        raise PrinterError(_MISSING, spec=target.spec, package=exc.name or str(exc)) from exc
+    except (escpos_errors.Error, OSError, RuntimeError, ValueError) as exc:
+        raise _failure(target, exc) from exc
+    return printer
+
+
+def send_to_printer(data: bytes, spec: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Send raw bytes (e.g. from :func:`render_escpos`) to the printer named by ``spec``.
+
+    Opens, writes, closes. Raises ValidationError for a malformed spec and PrinterError when
+    the printer cannot be reached or written to.
+    """
+    target = parse_target(spec)
+    if target.kind == "none":
+        return
+    printer = open_target(spec, timeout=timeout)
+    try:
+        printer._raw(bytes(data))
+    except (escpos_errors.Error, OSError, RuntimeError, ValueError) as exc:
+        _close_quietly(printer)
+        raise _failure(target, exc) from exc
+    except BaseException:
+        _close_quietly(printer)
+        raise
+    try:
+        printer.close()
+    except (escpos_errors.Error, OSError, RuntimeError, ValueError) as exc:
+        raise _failure(target, exc) from exc
+
+
+def _close_quietly(printer: Any) -> None:
+    with contextlib.suppress(Exception):
+        printer.close()

@@ -1,0 +1,215 @@
+"""Receipts as PDF: one 80 mm wide page, as tall as the receipt.
+
+The content is the 42-column layout of :mod:`shopdesk.printing.receipt_text`, placed cell by
+cell with DejaVu Sans (Latin, Greek, Cyrillic) and reportlab's built-in CID font STSong-Light
+for runs of wide (CJK) characters, so Chinese product names show up. The receipt number is
+drawn as a scannable Code 128 with quiet zones and the number in clear text under it. A copy
+carries the "COPY" marker top and bottom plus a light diagonal watermark.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Mapping
+from datetime import tzinfo
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.receipt import Receipt
+from shopdesk.printing.errors import PrinterError
+from shopdesk.printing.fonts import register_pdf_fonts
+from shopdesk.printing.receipt_text import (
+    WIDTH_80MM,
+    Cell,
+    TextLine,
+    char_width,
+    layout_receipt,
+    resolve_labels,
+)
+
+PAGE_WIDTH = 80 * mm
+MARGIN_X = 4 * mm  # 72 mm printable, like a thermal printer
+MARGIN_Y = 5 * mm
+COLUMNS = WIDTH_80MM
+FONT_SIZE = 7.6  # points; 42 columns of DejaVu Sans fit in 72 mm
+LINE_FACTOR = 1.3
+BAR_HEIGHT = 10 * mm
+QUIET_MODULES = 10  # Code 128 quiet zone on each side, in narrow-bar widths
+MAX_BAR_WIDTH = 1.0  # points (0.35 mm)
+
+_COL = (PAGE_WIDTH - 2 * MARGIN_X) / COLUMNS
+
+
+class _Fonts:
+    def __init__(self) -> None:
+        self.regular, self.bold, self.cjk = register_pdf_fonts()
+
+    def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
+        """Split text into (font, text) runs: wide characters in the CJK font."""
+        latin = self.bold if bold else self.regular
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            font = self.cjk if char_width(ch) == 2 else latin
+            if ch == " " and runs:
+                font = runs[-1][0]  # spaces do not start a new run
+            if runs and runs[-1][0] == font:
+                runs[-1] = (font, runs[-1][1] + ch)
+            else:
+                runs.append((font, ch))
+        return runs
+
+    def width(self, text: str, bold: bool, size: float) -> float:
+        return sum(stringWidth(t, f, size) for f, t in self.runs(text, bold))
+
+
+def _is_barcode(line: TextLine) -> bool:
+    return line.kind == "barcode" and bool(line.value) and all(
+        32 <= ord(ch) < 127 for ch in line.value
+    )
+
+
+def _line_height(line: TextLine) -> float:
+    if _is_barcode(line):
+        return 2 + BAR_HEIGHT + 2 + FONT_SIZE * LINE_FACTOR + 2
+    return FONT_SIZE * LINE_FACTOR * (2 if line.double else 1)
+
+
+def _draw_text(c: Canvas, fonts: _Fonts, text: str, x: float, y: float, size: float,
+               bold: bool) -> None:
+    for font, part in fonts.runs(text, bold):
+        c.setFont(font, size)
+        c.drawString(x, y, part)
+        x += stringWidth(part, font, size)
+
+
+def _draw_cell(c: Canvas, fonts: _Fonts, cell: Cell, line: TextLine, baseline: float) -> None:
+    scale = 2 if line.double else 1
+    size = FONT_SIZE * scale
+    x0 = MARGIN_X + cell.start * _COL * scale
+    x1 = MARGIN_X + min(cell.end * scale, COLUMNS) * _COL
+    text = cell.text.strip() if cell.align != "left" else cell.text.rstrip()
+    width = fonts.width(text, line.bold, size)
+    if width > x1 - x0 > 0:  # proportional text wider than its columns: shrink, never overlap
+        size *= (x1 - x0) / width
+        width = x1 - x0
+    if cell.align == "right":
+        x = x1 - width
+    elif cell.align == "center":
+        x = (x0 + x1 - width) / 2
+    else:
+        x = x0
+    _draw_text(c, fonts, text, x, baseline, size, line.bold)
+
+
+def _draw_rule(c: Canvas, char: str, y: float) -> None:
+    c.saveState()
+    c.setLineWidth(0.5)
+    if char == "=":
+        for dy in (-0.9, 0.9):
+            c.line(MARGIN_X, y + dy, PAGE_WIDTH - MARGIN_X, y + dy)
+    else:
+        c.setDash(1.5, 1.5)
+        c.line(MARGIN_X, y, PAGE_WIDTH - MARGIN_X, y)
+    c.restoreState()
+
+
+def _draw_barcode(c: Canvas, fonts: _Fonts, value: str, top: float) -> None:
+    modules = Code128(value, barWidth=1, quiet=False).width
+    bar_width = min(MAX_BAR_WIDTH, (PAGE_WIDTH - 2 * mm) / (modules + 2 * QUIET_MODULES))
+    barcode = Code128(
+        value, barWidth=bar_width, barHeight=BAR_HEIGHT, quiet=False, humanReadable=False
+    )
+    x = (PAGE_WIDTH - barcode.width) / 2
+    bottom = top - 2 - BAR_HEIGHT
+    c.saveState()
+    c.setFillGray(1)  # quiet zones stay white even over a watermark
+    quiet = QUIET_MODULES * bar_width
+    c.rect(x - quiet, bottom - 1, barcode.width + 2 * quiet, BAR_HEIGHT + 2, stroke=0, fill=1)
+    c.restoreState()
+    barcode.drawOn(c, x, bottom)
+    text_width = fonts.width(value, False, FONT_SIZE)
+    _draw_text(c, fonts, value, (PAGE_WIDTH - text_width) / 2, bottom - 2 - FONT_SIZE,
+               FONT_SIZE, False)
+
+
+def _draw_watermark(c: Canvas, fonts: _Fonts, text: str, height: float) -> None:
+    size = 40.0
+    width = fonts.width(text, True, size)
+    limit = PAGE_WIDTH * 1.1
+    if width > limit:
+        size *= limit / width
+        width = limit
+    c.saveState()
+    c.setFillGray(0.86)
+    c.translate(PAGE_WIDTH / 2, height / 2)
+    c.rotate(60 if height > 2 * PAGE_WIDTH else 30)
+    _draw_text(c, fonts, text, -width / 2, -size / 3, size, True)
+    c.restoreState()
+
+
+def _render(receipt: Receipt, labels: Mapping[str, str] | None, tz: tzinfo | None) -> bytes:
+    fonts = _Fonts()
+    lines = layout_receipt(receipt, COLUMNS, labels, tz=tz)
+    height = 2 * MARGIN_Y + sum(_line_height(line) for line in lines)
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=(PAGE_WIDTH, height), invariant=True, pageCompression=1)
+    c.setTitle(f"{resolve_labels(labels)['Receipt']} {receipt.receipt_number}")
+    c.setAuthor(receipt.store_name)
+    c.setCreator("ShopDesk")
+    if receipt.is_copy:
+        _draw_watermark(c, fonts, resolve_labels(labels)["COPY"], height)
+    y = height - MARGIN_Y
+    for line in lines:
+        line_height = _line_height(line)
+        if _is_barcode(line):
+            _draw_barcode(c, fonts, line.value, y)
+        elif line.kind == "rule":
+            _draw_rule(c, line.value, y - line_height / 2)
+        else:
+            size = FONT_SIZE * (2 if line.double else 1)
+            baseline = y - size
+            for cell in line.cells:
+                _draw_cell(c, fonts, cell, line, baseline)
+        y -= line_height
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def render_pdf(
+    receipt: Receipt,
+    path_or_file: str | os.PathLike[str] | BinaryIO,
+    *,
+    labels: Mapping[str, str] | None = None,
+    tz: tzinfo | None = None,
+) -> None:
+    """Write the receipt as a one-page PDF to a path (replaced atomically) or a binary file."""
+    data = _render(receipt, labels, tz)
+    if hasattr(path_or_file, "write"):
+        path_or_file.write(data)  # type: ignore[union-attr]
+        return
+    path = Path(path_or_file)  # type: ignore[arg-type]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise PrinterError(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "Cannot write the receipt PDF {path}: {reason}. Check that the folder exists "
+                "and that you may write there.",
+            ),
+            path=str(path), reason=exc.strerror or str(exc),
+        ) from exc

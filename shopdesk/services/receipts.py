@@ -1,0 +1,96 @@
+"""Receipts for completed sales: what they say (from the stored, immutable sale) and
+where they go (the configured ESC/POS printer, and a PDF copy kept beside the database)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from shopdesk.domain.cart import LineInput, price_cart
+from shopdesk.domain.errors import NotFound, ShopDeskError
+from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
+from shopdesk.domain.tax import TaxRate as DomainTaxRate
+from shopdesk.printing.receipt_escpos import render_escpos, send_to_printer
+from shopdesk.printing.receipt_pdf import render_pdf
+from shopdesk.services.store_settings import load_settings
+from shopdesk.store.database import Database
+from shopdesk.store.models import Sale, SaleLine, SalePayment, Till, User
+
+TENDER_NAMES = {"cash": QT_TRANSLATE_NOOP("tenders", "Cash")}
+
+
+@dataclass(frozen=True)
+class ReceiptOutput:
+    receipt_number: str
+    pdf_path: Path
+    printed: bool
+    printer_error: ShopDeskError | None  # the sale stands even if the printer fails; reprint later
+
+
+def receipts_folder(db: Database) -> Path:
+    return db.path.parent / "receipts"
+
+
+class ReceiptService:
+    def __init__(self, db: Database, labels: Mapping[str, str] | None = None) -> None:
+        self.db = db
+        self.labels = labels
+
+    def receipt_for(self, sale_id: str, *, copy: bool = False) -> Receipt:
+        with self.db.reader() as s:
+            sale = s.get(Sale, sale_id)
+            if sale is None:
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "No sale with that receipt exists."))
+            settings = load_settings(s)
+            lines = list(s.scalars(select(SaleLine).where(SaleLine.sale_id == sale_id).order_by(SaleLine.line_no)))
+            payments = list(s.scalars(select(SalePayment).where(SalePayment.sale_id == sale_id)))
+            till = s.get(Till, sale.till_id)
+            cashier = s.get(User, sale.user_id)
+            # The tax summary is re-derived from the stored lines by the same pricing rule.
+            totals = price_cart(
+                [LineInput(key=line.id, quantity=line.quantity, unit_price=line.unit_price,
+                           tax=DomainTaxRate(code=line.tax_code, percent=line.tax_percent),
+                           discount=line.discount) for line in lines],
+                prices_include_tax=sale.prices_include_tax,
+            )
+            return Receipt(
+                store_name=settings.name, store_address=settings.address, tax_id=settings.tax_id,
+                receipt_number=sale.receipt_number, issued_at=sale.completed_at,
+                cashier=cashier.display_name, till=till.name, currency=sale.currency, locale=settings.locale,
+                lines=tuple(
+                    ReceiptLine(description=line.description, quantity=line.quantity,
+                                unit_price=line.unit_price, total=priced.amount, discount=line.discount,
+                                tax_code=line.tax_code)
+                    for line, priced in zip(lines, totals.lines, strict=True)
+                ),
+                taxes=tuple(ReceiptTax(t.code, t.percent, t.net, t.tax, t.gross) for t in totals.taxes),
+                subtotal=totals.subtotal, tax_total=sale.tax_total, total=sale.grand_total,
+                tenders=tuple(ReceiptTender(TENDER_NAMES.get(p.tender, p.tender), p.tendered) for p in payments),
+                change=sum(p.change for p in payments),
+                prices_include_tax=sale.prices_include_tax, footer=settings.receipt_footer, is_copy=copy,
+            )
+
+    def printer_spec(self) -> str:
+        with self.db.reader() as s:
+            return load_settings(s).receipt_printer
+
+    def issue(self, sale_id: str, *, copy: bool = False, open_drawer: bool = False) -> ReceiptOutput:
+        """Keep a PDF copy and print on the receipt printer. Printer trouble is reported, not raised."""
+        receipt = self.receipt_for(sale_id, copy=copy)
+        folder = receipts_folder(self.db)
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = "-copy" if copy else ""
+        pdf_path = folder / f"{receipt.receipt_number}{suffix}.pdf"
+        render_pdf(receipt, pdf_path, labels=self.labels)
+        spec = self.printer_spec()
+        if spec in ("", "none"):
+            return ReceiptOutput(receipt.receipt_number, pdf_path, False, None)
+        try:
+            send_to_printer(render_escpos(receipt, labels=self.labels, open_drawer=open_drawer), spec)
+        except ShopDeskError as err:
+            return ReceiptOutput(receipt.receipt_number, pdf_path, False, err)
+        return ReceiptOutput(receipt.receipt_number, pdf_path, True, None)

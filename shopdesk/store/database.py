@@ -1,0 +1,144 @@
+"""Opening a ShopDesk database file: engine with the right pragmas, refusal of foreign
+files, migrations on start-up, and one transaction per unit of work."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from shopdesk.domain.errors import DatabaseRefused
+from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+
+log = logging.getLogger(__name__)
+
+# PRAGMA application_id marks a SQLite file as ours ("SHPD").
+APPLICATION_ID = 0x53485044
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def apply_pragmas(dbapi_conn: sqlite3.Connection) -> None:
+    """WAL for readers beside one writer; FULL sync so a sale shown as paid survives power loss."""
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def make_engine(path: Path | str) -> Engine:
+    engine = create_engine(f"sqlite+pysqlite:///{Path(path)}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (BEGIN below).
+        dbapi_conn.isolation_level = None
+        apply_pragmas(dbapi_conn)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover
+        # Writers BEGIN IMMEDIATE: the write lock is taken up front, so two writers never
+        # deadlock halfway through a sale. Readers ask for DEFERRED and block nobody.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def inspect_file(path: Path) -> str:
+    """Classify a path: 'new' (absent/empty), 'shopdesk', or raise DatabaseRefused."""
+    if not path.exists() or path.stat().st_size == 0:
+        return "new"
+    if path.is_dir():
+        raise DatabaseRefused(
+            QT_TRANSLATE_NOOP("errors", "{path} is a folder, not a ShopDesk database file."),
+            path=str(path),
+        )
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise DatabaseRefused(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "{path} is not a ShopDesk database (it is not a SQLite file). It was left "
+                "untouched; choose another file with --db.",
+            ),
+            path=str(path),
+        )
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id == APPLICATION_ID:
+        return "shopdesk"
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        conn.close()
+    if tables == 0:
+        return "new"
+    raise DatabaseRefused(
+        QT_TRANSLATE_NOOP(
+            "errors",
+            "{path} is a SQLite database of another program, not a ShopDesk database. It was "
+            "left untouched; choose another file with --db.",
+        ),
+        path=str(path),
+    )
+
+
+class Database:
+    """An open ShopDesk database: the engine plus a unit-of-work factory."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
+        )
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only look; never commits."""
+        with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) and migrate a ShopDesk database, refusing foreign files."""
+    from shopdesk.store import migrations
+
+    path = Path(path).expanduser()
+    kind = inspect_file(path)
+    if kind == "new":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.commit()
+        migrations.check_not_newer(engine, path)
+        if migrate:
+            migrations.upgrade_to_head(engine, path)
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(path, engine)

@@ -1,0 +1,1 @@
+"""Qt Designer forms, shipped as package data (``shopdesk.forms``)."""
