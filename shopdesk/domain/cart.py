@@ -173,7 +173,7 @@ def price_cart(lines: Iterable[LineInput], *, prices_include_tax: bool) -> CartT
     summaries.sort(key=lambda t: (t.code, t.percent))
 
     priced: list[PricedLine] = []
-    for line, amount, discount, tax in zip(items, amounts, discounts, line_tax, strict=True):
+    for line, amount, tax in zip(items, amounts, line_tax, strict=True):
         net, gross = (amount - tax, amount) if prices_include_tax else (amount, amount + tax)
         priced.append(
             PricedLine(

@@ -15,9 +15,9 @@ notice; rounding once per rate keeps the printed per-rate summary exact.
 Lines still need their own share of the tax - to show it, and so that a later partial
 return refunds exactly the tax that was charged for those items. The per-rate tax is
 split over the lines by the **largest-remainder method** (:func:`round_shares`,
-:func:`allocate`): every line gets its exact proportional share rounded down, and the
-units left over (the "residue" of rounding once instead of per line) go to the lines with
-the largest fractional parts, earliest line first on ties. The shares therefore always add
+:func:`allocate`): every line gets its exact proportional share cut to a whole unit, and
+the units left over (the "residue" of rounding once instead of per line) go to the lines
+with the largest fractional parts, earliest line first on ties. The shares therefore always add
 up to the per-rate tax, and each differs from the exact share by less than one minor unit.
 
 All arithmetic is exact integer/rational arithmetic: no float and no Decimal context
@@ -101,38 +101,48 @@ def net_of_gross(gross_minor: int, percent: Decimal) -> int:
 def round_shares(total: int, numerators: Sequence[int], denominator: int) -> list[int]:
     """Round exact shares ``numerators[i] / denominator`` to ints that add up to ``total``.
 
-    Largest remainder: floor every share, then hand the missing units to the shares with
-    the largest fractional parts (earliest first on ties). ``total`` must be reachable
-    that way, i.e. between the sum of the floors and the sum of the ceilings - true when
-    ``total`` is the rounded sum of the shares, or the exact sum. Shares may be negative.
+    Largest remainder, sign-aware: every share is first cut towards zero, then the units
+    still missing go one each to the shares with the largest fractional parts in the
+    direction needed (earliest first on ties). For shares that are all positive this is
+    the textbook method; cutting towards zero (not flooring) makes it exactly symmetric,
+    ``round_shares(-t, -n, d) == -round_shares(t, n, d)``, so a return line gets exactly
+    the negative of the tax share its sale got. Every result is within one unit of its
+    exact share. ``total`` must be reachable that way - true when it is the exact sum of
+    the shares or that sum rounded half up/away from zero.
     """
     if denominator == 0:
         raise ZeroDivisionError("round_shares: denominator is zero")
     if denominator < 0:
         numerators = [-n for n in numerators]
         denominator = -denominator
-    floors = [n // denominator for n in numerators]
-    remainders = [n % denominator for n in numerators]
-    missing = total - sum(floors)
-    candidates = [i for i, r in enumerate(remainders) if r]
-    if not 0 <= missing <= len(candidates):
+    cut: list[int] = []
+    remainders: list[int] = []  # signed numerators of the fractional parts
+    for n in numerators:
+        q, r = divmod(abs(n), denominator)
+        cut.append(q if n >= 0 else -q)
+        remainders.append(r if n >= 0 else -r)
+    missing = total - sum(cut)
+    step = 1 if missing > 0 else -1
+    candidates = [i for i, r in enumerate(remainders) if r * step > 0]
+    if abs(missing) > len(candidates):
         raise ValueError(
             f"round_shares: total {total} cannot be reached from shares "
-            f"{numerators}/{denominator}"
+            f"{list(numerators)}/{denominator}"
         )
-    # Largest fractional part first; the index keeps ties in line order (stable sort).
-    candidates.sort(key=lambda i: remainders[i], reverse=True)
-    for i in candidates[:missing]:
-        floors[i] += 1
-    return floors
+    # Largest fractional part first; the stable sort keeps ties in line order.
+    candidates.sort(key=lambda i: abs(remainders[i]), reverse=True)
+    for i in candidates[: abs(missing)]:
+        cut[i] += step
+    return cut
 
 
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
     """Split the integer ``total`` over parts proportionally to ``weights``, exactly.
 
     The parts always add up to ``total`` and each is within one unit of its exact share
-    ``total * w / sum(weights)`` (largest-remainder method, see module docstring). Used
-    for per-line tax, for spreading a whole-cart discount, and for partial refunds.
+    ``total * w / sum(weights)`` (largest-remainder method, see module docstring). Meant
+    for spreading a whole-cart discount or a partial refund over lines; per-line tax
+    uses :func:`round_shares` on each line's exact tax, which needs no weight sum.
 
     * Negative weights are fine (a return line among sales); the exact shares are still
       ``total * w / sum(weights)``.
@@ -146,8 +156,6 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         if total:
             raise ValueError("allocate: cannot split a non-zero total over no parts")
         return []
-    if total < 0:
-        return [-share for share in allocate(-total, weights)]
     weight_sum = sum(weights)
     if weight_sum == 0:
         if not any(weights):

@@ -4,17 +4,16 @@
 printer understands (built with python-escpos's ``Dummy`` printer, so nothing is sent yet);
 :func:`send_to_printer` delivers bytes to the printer named by a connection string:
 
-=============================  ==========================================================
-``file:/dev/usb/lp0``          append to a file or device node (also ``file:C:\\out.bin``)
-``network:192.168.1.50[:9100]`` raw TCP ("JetDirect"), port 9100 unless given
-``usb:04b8:0202``              USB vendor and product id in hex (needs ``pyusb``)
-``serial:/dev/ttyS0[:19200]``  serial port and baud rate, 9600 unless given (needs ``pyserial``)
-``none``                       no printer: the bytes are dropped
-=============================  ==========================================================
+- ``file:/dev/usb/lp0`` appends to a file or device node (``file:C:\\out.bin`` works too);
+- ``network:192.168.1.50`` or ``network:192.168.1.50:9101``: raw TCP, port 9100 by default;
+- ``usb:04b8:0202``: USB vendor and product id in hex (needs the package ``pyusb``);
+- ``serial:/dev/ttyS0`` or ``serial:COM3:19200``: baud 9600 by default (needs ``pyserial``);
+- ``none``: no printer, the bytes are dropped.
 
 Text the printer's code pages cannot show is replaced by python-escpos's magic encoder
 (``?``); runs of Chinese characters are sent as GB18030 inside "Kanji mode" (``FS &`` ...
-``FS .``), which Chinese-capable printers print and other printers ignore.
+``FS .``), which Chinese-capable printers print; other models show wrong characters
+there, but nothing fails.
 """
 
 from __future__ import annotations
@@ -129,20 +128,22 @@ def render_escpos(
     for line in lines:
         if line.kind == "barcode" and _print_barcode(p, line.value, width):
             continue
-        if line.bold != bold:
-            bold = line.bold
-            p.set(bold=bold)
         if line.double != double:
+            # The size goes out as ESC ! n, which also clears emphasis: set bold after it.
             double = line.double
             if double:
                 p.set(double_width=True, double_height=True)
             else:
                 p.set(normal_textsize=True)
+            bold = False
+        if line.bold != bold:
+            bold = line.bold
+            p.set(bold=bold)
         _write_line(p, line)
-    if bold:
-        p.set(bold=False)
     if double:
         p.set(normal_textsize=True)
+    elif bold:
+        p.set(bold=False)
     if cut:
         p.cut()
     else:

@@ -85,8 +85,18 @@ def _line_height(line: TextLine) -> float:
 def _draw_text(c: Canvas, fonts: _Fonts, text: str, x: float, y: float, size: float,
                bold: bool) -> None:
     for font, part in fonts.runs(text, bold):
-        c.setFont(font, size)
-        c.drawString(x, y, part)
+        if bold and font == fonts.cjk:  # the CID font has no bold face: fill and stroke
+            c.saveState()
+            c.setLineWidth(size * 0.035)
+            obj = c.beginText(x, y)
+            obj.setTextRenderMode(2)
+            obj.setFont(font, size)
+            obj.textOut(part)
+            c.drawText(obj)
+            c.restoreState()
+        else:
+            c.setFont(font, size)
+            c.drawString(x, y, part)
         x += stringWidth(part, font, size)
 
 

@@ -173,6 +173,23 @@ class CheckoutService:
             self._touch(s, cart_id)
             return self._view(s, cart_id, last_line_id=line_id)
 
+    def override_price(self, actor: StaffSession, till_id: str, line_id: str, unit_price: int,
+                       reason: str = "") -> CartView:
+        """Sell a line at another unit price. Managers only; audited with old and new price."""
+        actor.require(Permission.PRICE_OVERRIDE)
+        if unit_price < 0:
+            raise ValidationError("unit_price", QT_TRANSLATE_NOOP("errors", "A price cannot be negative."))
+        with self.db.unit_of_work() as s:
+            cart_id, _unit = self._line_in_open_cart(s, till_id, line_id)
+            line = s.get(CartDraftLine, line_id)
+            audit.record(s, actor, "cart.price_override", entity_type="cart", entity_id=cart_id,
+                         product_id=line.product_id, old_price=line.unit_price, new_price=unit_price,
+                         reason=reason)
+            line.unit_price = unit_price
+            s.flush()
+            self._touch(s, cart_id)
+            return self._view(s, cart_id, last_line_id=line_id)
+
     def remove_line(self, actor: StaffSession, till_id: str, line_id: str) -> CartView:
         actor.require(Permission.VOID_LINE)
         with self.db.unit_of_work() as s:

@@ -93,6 +93,8 @@ CATALOG = {
 }
 BRANDS_EN = ["Alpine", "Green Valley", "Sunrise", "Northfield", "Harbor", "Meadow", "Golden Oak", "Blue Sky"]
 BRANDS_ZH = ["蒙牛", "伊利", "光明", "统一", "康师傅", "农夫山泉", "海天", "金龙鱼"]
+STYLES_EN = ["", "", "Organic ", "Classic ", "Light ", "Premium ", "Family pack "]
+STYLES_ZH = ["", "", "有机", "经典", "低脂", "精选"]
 
 
 def _plausible_price(rng: random.Random, low: int, high: int) -> int:
@@ -143,12 +145,12 @@ def add_demo_products(db: Database, count: int, *, sales: int = 200, seed: int =
         names = list(CATALOG.items())
         for i in range(offset, offset + count):
             category, (is_food, (low, high), items) = names[i % len(names)]
-            english, chinese, sizes = items[(i // len(names)) % len(items)]
-            size = sizes[i % len(sizes)]
+            english, chinese, sizes = rng.choice(items)
+            size = rng.choice(sizes)
             if i % 4 == 3:
-                name = f"{BRANDS_ZH[i % len(BRANDS_ZH)]} {chinese} {size}"
+                name = f"{rng.choice(BRANDS_ZH)} {rng.choice(STYLES_ZH)}{chinese} {size}"
             else:
-                name = f"{BRANDS_EN[i % len(BRANDS_EN)]} {english} {size}"
+                name = f"{rng.choice(BRANDS_EN)} {rng.choice(STYLES_EN)}{english} {size}"
             pid = new_id()
             price = _plausible_price(rng, low, high)
             tax_id, tax = reduced if is_food else std

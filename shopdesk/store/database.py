@@ -111,31 +111,48 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """A read-only look; never commits."""
+        """A read-only look; never commits (closing ends the transaction, keeps loaded objects)."""
         with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def close(self) -> None:
         self.engine.dispose()
 
 
+def _stored_revision(path: Path) -> str | None:
+    """The schema revision of an existing file, read without writing a byte to it."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        if not has_table:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
 def open_database(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) and migrate a ShopDesk database, refusing foreign files."""
+    """Open (creating if needed) and migrate a ShopDesk database, refusing foreign files.
+
+    Every check runs before anything is written, so a refused file is left byte-for-byte
+    as it was.
+    """
     from shopdesk.store import migrations
 
     path = Path(path).expanduser()
     kind = inspect_file(path)
-    if kind == "new":
+    if kind == "shopdesk":
+        migrations.check_not_newer(_stored_revision(path), path)
+    else:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
     try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.commit()
-        migrations.check_not_newer(engine, path)
+        if kind == "new":
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         if migrate:
             migrations.upgrade_to_head(engine, path)
     except Exception:

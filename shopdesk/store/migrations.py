@@ -40,9 +40,8 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def check_not_newer(engine: Engine, path: Path) -> None:
+def check_not_newer(current: str | None, path: Path) -> None:
     """Refuse a database written by a newer ShopDesk: its schema is unknown to us."""
-    current = current_revision(engine)
     if current is None:
         return
     script = ScriptDirectory.from_config(alembic_config())

@@ -1,0 +1,129 @@
+"""Opening database files: pragmas, refusing foreign or newer files, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from shopdesk.domain.errors import DatabaseRefused
+from shopdesk.store import migrations
+from shopdesk.store.database import APPLICATION_ID, make_engine, open_database
+from shopdesk.store.models import Base
+
+
+def test_connections_use_wal_full_sync_foreign_keys_and_busy_timeout(db):
+    with db.engine.connect() as conn:
+        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") == 5000
+        assert pragma("application_id") == APPLICATION_ID
+
+
+def test_new_database_is_at_head_and_schema_matches_models(db):
+    assert migrations.current_revision(db.engine) == migrations.head_revision()
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == [], "models and migrations disagree; write a migration"
+
+
+def test_refuses_a_file_that_is_not_sqlite_and_leaves_it_untouched(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    content = b"shopping list: milk, bread\n" * 10
+    path.write_bytes(content)
+    with pytest.raises(DatabaseRefused, match="not a ShopDesk database"):
+        open_database(path)
+    assert path.read_bytes() == content
+
+
+def test_refuses_another_programs_sqlite_database(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('Ann')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseRefused, match="another program"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_refuses_a_database_from_a_newer_shopdesk(db_path):
+    open_database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseRefused, match="newer version of ShopDesk"):
+        open_database(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_refuses_a_folder(tmp_path):
+    with pytest.raises(DatabaseRefused, match="folder"):
+        open_database(tmp_path)
+
+
+def test_an_empty_file_becomes_a_new_database(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    path.touch()
+    open_database(path).close()
+    assert migrations.current_revision(make_engine(path)) == migrations.head_revision()
+
+
+def test_upgrade_from_first_revision_keeps_data_and_backs_up(db_path):
+    """A database made by the first release, with data in it, upgrades to head intact."""
+    engine = make_engine(db_path)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade_to_head(engine, db_path, revision="0001")
+    assert migrations.current_revision(engine) == "0001"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO store_settings (id, name, address, tax_id, currency, locale, prices_include_tax,"
+            " receipt_footer, created_at, updated_at) VALUES ('s1', 'Old Shop', '', '', 'EUR', 'de_DE', 1,"
+            " 'Danke', '2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO tax_rates (id, code, name, percent, active, created_at, updated_at)"
+            " VALUES ('t1', 'STD', 'Standard', '19', 1, '2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO products (id, sku, name, description, price, cost, tax_rate_id, unit, active,"
+            " created_at, updated_at) VALUES ('p1', 'SKU1', 'Brezel', '', 99, 40, 't1', 'piece', 1,"
+            " '2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00')"
+        )
+    engine.dispose()
+
+    db = open_database(db_path)  # start-up migrates
+    try:
+        assert migrations.current_revision(db.engine) == migrations.head_revision()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT name, receipt_printer FROM store_settings").one() == (
+                "Old Shop", "none")
+            assert conn.exec_driver_sql("SELECT sku, name, price FROM products").one() == ("SKU1", "Brezel", 99)
+            assert conn.exec_driver_sql("SELECT count(*) FROM cart_drafts").scalar() == 0
+    finally:
+        db.close()
+    backups = list(db_path.parent.glob(f"{db_path.name}.before-0001-*.bak"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    old.close()
+
+
+def test_unit_of_work_rolls_back_everything_on_error(db):
+    from shopdesk.store.models import Location
+
+    with pytest.raises(RuntimeError), db.unit_of_work() as s:
+        s.add(Location(code="X1", name="Temp"))
+        s.flush()
+        raise RuntimeError("power cut")
+    with db.reader() as s:
+        assert s.query(Location).filter_by(code="X1").count() == 0
