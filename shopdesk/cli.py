@@ -22,7 +22,7 @@ def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--db", type=Path, metavar="PATH",
         default=None if top else argparse.SUPPRESS,
-        help="database file (default: %s; or set SHOPDESK_DB)" % default_database_path(),
+        help=f"database file (default: {default_database_path()}; or set SHOPDESK_DB)",
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -124,10 +124,31 @@ class CheckoutWindow(QWidget):
         root.addWidget(self.message)
         root.addLayout(body, 1)
 
+        # A scanner types wherever the focus is: keys typed on the cart table or the buttons
+        # (after a click there) are handed to the scan field, so no scan is lost.
+        for widget in (self.table, self.quantity_button, self.remove_button, self.pay_button):
+            widget.installEventFilter(self)
+
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, activated=self.open_payment)
         QShortcut(QKeySequence(Qt.Key.Key_F4), self, activated=self.ask_quantity)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.remove_selected_line)
         self.show_message(self.tr("Ready. Scan the first item."), INFO)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and not (
+            event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        ):
+            key, text = event.key(), event.text()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self.scan_field.text():
+                    self.focus_scan()
+                    self._on_scan_entered()
+                    return True
+            elif text and text.isprintable() and not (watched is self.table and key == Qt.Key.Key_Space):
+                self.focus_scan()
+                self.scan_field.insert(text)
+                return True
+        return super().eventFilter(watched, event)
 
     # -- state ---------------------------------------------------------------------------
     def reload(self) -> None:

@@ -178,7 +178,7 @@ def _add_history(s, rng, sellable, sales, locations, user_id, now) -> None:
         return
     till = s.scalar(select(Till).order_by(Till.code).limit(1))
     settings = load_settings(s)
-    for n in range(sales):
+    for _n in range(sales):
         when = now - timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
         picks = rng.sample(sellable, k=min(len(sellable), rng.randint(1, 5)))
         lines = [(pid, name, price, tax, Decimal(rng.randint(1, 3))) for pid, name, price, tax in picks]

@@ -192,3 +192,16 @@ def test_switch_user_by_pin(qtbot, window):
     window.switch_user()
     assert "Max Manager" in window.user_label.text()
     assert window.focusWidget() is window.findChild(QLineEdit, "scanField")
+
+
+def test_scans_land_even_when_the_cart_table_has_focus(qtbot, window):
+    scan(qtbot, window, MILK)
+    table = window.checkout.table
+    table.setFocus()
+    table.selectRow(0)
+    for _ in range(10):  # ten scans in a row are ten items, not five
+        qtbot.keyClicks(table, SOAP, delay=SCANNER_DELAY_MS)
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    model = window.checkout.model
+    quantities = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
+    assert quantities == {"Whole milk 1 L": "1", "Dish soap 500 ml": "10"}

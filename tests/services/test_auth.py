@@ -8,7 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from shopdesk.domain.errors import AccountLocked, AuthenticationFailed, PermissionDenied, ValidationError
+from shopdesk.domain.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    PermissionDenied,
+    ValidationError,
+)
 from shopdesk.domain.permissions import Role
 from shopdesk.services.auth import MAX_FAILED_ATTEMPTS, AuthService
 from shopdesk.services.checkout import CheckoutService

@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from shopdesk.domain.errors import InvalidBarcode, NotFound, StateError, UnknownBarcode, ValidationError
+from shopdesk.domain.errors import (
+    InvalidBarcode,
+    NotFound,
+    StateError,
+    UnknownBarcode,
+    ValidationError,
+)
 from shopdesk.services import stock
 from shopdesk.services.checkout import CheckoutService
 from shopdesk.store.database import open_database
