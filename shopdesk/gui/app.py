@@ -79,7 +79,12 @@ def run_app(db_path: Path, till_code: str | None = None) -> int:
         return 2
     try:
         ctx = AppContext(db, till_code=till_code)
-        window = start_session(ctx)
+        try:
+            window = start_session(ctx)
+        except ShopDeskError as err:
+            QMessageBox.critical(None, app.tr("ShopDesk cannot start"), error_text(err))
+            print(f"shopdesk: {err}", file=sys.stderr)
+            return 2
         if window is None:
             return 0
         window.show()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import QCoreApplication
+
+from shopdesk.printing.receipt_text import DEFAULT_LABELS
 from shopdesk.services.auth import AuthService
 from shopdesk.services.catalog import CatalogService
 from shopdesk.services.checkout import CheckoutService
@@ -11,6 +14,11 @@ from shopdesk.services.receipts import ReceiptService
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.services.store_settings import StoreInfo, TillInfo, store_info, till_by_code
 from shopdesk.store.database import Database
+
+
+def receipt_labels() -> dict[str, str]:
+    """The receipt's words in the language of the running app."""
+    return {key: QCoreApplication.translate("receipt", text) for key, text in DEFAULT_LABELS.items()}
 
 
 @dataclass
@@ -29,7 +37,7 @@ class AppContext:
         self.auth = AuthService(self.db)
         self.catalog = CatalogService(self.db)
         self.checkout = CheckoutService(self.db)
-        self.receipts = ReceiptService(self.db)
+        self.receipts = ReceiptService(self.db, labels=receipt_labels())
 
     @property
     def store(self) -> StoreInfo:
@@ -42,6 +50,9 @@ class AppContext:
         if self._till is None:
             self._till = till_by_code(self.db, self.till_code)
         return self._till
+
+    def reload_store(self) -> None:
+        self._store = None
 
     def require_staff(self) -> StaffSession:
         if self.staff is None:

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from shopdesk import __version__
+from shopdesk.domain.permissions import Permission
 from shopdesk.gui.checkout_window import CheckoutWindow
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.login_dialog import LoginDialog
+from shopdesk.gui.settings_dialog import SettingsDialog
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +74,10 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         session_menu.addAction(quit_action)
+        store_menu = self.menuBar().addMenu(self.tr("S&tore"))
+        self.settings_action = QAction(self.tr("Store &settings…"), self)
+        self.settings_action.triggered.connect(self.open_settings)
+        store_menu.addAction(self.settings_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About ShopDesk"), self)
         about.triggered.connect(self.show_about)
@@ -84,6 +90,8 @@ class MainWindow(QMainWindow):
                                 .replace("%2", role))
         self.till_label.setText(self.tr("Till: %1").replace("%1", self.ctx.till.name))
         self.db_label.setText(self.tr("Database: %1").replace("%1", str(self.ctx.db.path)))
+        # Mirrors the permission the service enforces; hiding is a courtesy, not the check.
+        self.settings_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_SETTINGS)))
 
     def switch_user(self) -> None:
         dialog = LoginDialog(self.ctx.auth, self.ctx.store.name, pin_first=True, parent=self)
@@ -91,6 +99,11 @@ class MainWindow(QMainWindow):
             self.ctx.staff = dialog.session
             self.refresh_status()
             self.checkout.reload()
+
+    def open_settings(self) -> None:
+        if SettingsDialog(self.ctx, self).exec():
+            self.setWindowTitle(self.tr("ShopDesk — %1").replace("%1", self.ctx.store.name))
+        self.checkout.focus_scan()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About ShopDesk"),

@@ -52,6 +52,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "Total": QT_TRANSLATE_NOOP("receipt", "Total"),
     "Change": QT_TRANSLATE_NOOP("receipt", "Change"),
     "COPY": QT_TRANSLATE_NOOP("receipt", "COPY"),
+    "Cash": QT_TRANSLATE_NOOP("receipt", "Cash"),
 }
 
 Align = Literal["left", "right", "center"]

@@ -19,8 +19,10 @@ from shopdesk.printing.receipt_pdf import render_pdf
 from shopdesk.services.store_settings import load_settings
 from shopdesk.store.database import Database
 from shopdesk.store.models import Sale, SaleLine, SalePayment, Till, User
+from shopdesk.store.types import utcnow
 
-TENDER_NAMES = {"cash": QT_TRANSLATE_NOOP("tenders", "Cash")}
+# Tender names are receipt labels, so they print in the language the labels are given in.
+TENDER_LABELS = {"cash": "Cash"}
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,30 @@ class ReceiptService:
                 ),
                 taxes=tuple(ReceiptTax(t.code, t.percent, t.net, t.tax, t.gross) for t in totals.taxes),
                 subtotal=totals.subtotal, tax_total=sale.tax_total, total=sale.grand_total,
-                tenders=tuple(ReceiptTender(TENDER_NAMES.get(p.tender, p.tender), p.tendered) for p in payments),
+                tenders=tuple(ReceiptTender(self._tender_name(p.tender), p.tendered) for p in payments),
                 change=sum(p.change for p in payments),
                 prices_include_tax=sale.prices_include_tax, footer=settings.receipt_footer, is_copy=copy,
             )
 
+    def _tender_name(self, tender: str) -> str:
+        label = TENDER_LABELS.get(tender, tender)
+        return (self.labels or {}).get(label, label)
+
     def printer_spec(self) -> str:
         with self.db.reader() as s:
             return load_settings(s).receipt_printer
+
+    def print_test(self, spec: str) -> None:
+        """Print a short sample receipt on ``spec`` so staff can check the printer set-up."""
+        with self.db.reader() as s:
+            settings = load_settings(s)
+            sample = Receipt(
+                store_name=settings.name, store_address=settings.address, tax_id=settings.tax_id,
+                receipt_number="TEST", issued_at=utcnow(), cashier="", till="", currency=settings.currency,
+                locale=settings.locale, lines=(), taxes=(), subtotal=0, tax_total=0, total=0, tenders=(),
+                change=0, prices_include_tax=settings.prices_include_tax, footer=settings.receipt_footer,
+            )
+        send_to_printer(render_escpos(sample, labels=self.labels), spec)
 
     def issue(self, sale_id: str, *, copy: bool = False, open_drawer: bool = False) -> ReceiptOutput:
         """Keep a PDF copy and print on the receipt printer. Printer trouble is reported, not raised."""

@@ -6,9 +6,10 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
-from shopdesk.domain.errors import NotFound
+from shopdesk.domain.errors import NotFound, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.permissions import Permission
+from shopdesk.printing.receipt_escpos import parse_target
 from shopdesk.services import audit
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store.database import Database
@@ -48,12 +49,25 @@ def store_info(db: Database) -> StoreInfo:
         return StoreInfo(**{f.name: getattr(row, f.name) for f in fields(StoreInfo)})
 
 
+EDITABLE = ("name", "address", "tax_id", "receipt_footer", "receipt_printer")
+
+
 def update_store(db: Database, actor: StaffSession, **changes) -> StoreInfo:
+    """Change the store's details; owners only, audited with before and after.
+
+    Currency, locale and the tax basis are not editable here: past sales were priced in
+    them, and changing them needs a documented migration of open carts.
+    """
     actor.require(Permission.MANAGE_SETTINGS)
-    allowed = {f.name for f in fields(StoreInfo)} - {"currency"}  # currency is fixed once sales exist
-    unknown = set(changes) - allowed
+    unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
+    changes = {key: (value or "").strip() if isinstance(value, str) else value for key, value in changes.items()}
+    if "name" in changes and not changes["name"]:
+        raise ValidationError("name", QT_TRANSLATE_NOOP("errors", "Enter the store's name."))
+    if "receipt_printer" in changes:
+        changes["receipt_printer"] = changes["receipt_printer"] or "none"
+        parse_target(changes["receipt_printer"])  # refuses a malformed spec, naming the field
     with db.unit_of_work() as s:
         row = load_settings(s)
         before = {k: getattr(row, k) for k in changes}

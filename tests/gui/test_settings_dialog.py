@@ -1,0 +1,51 @@
+"""Owners set the receipt printer in the store settings and print a test receipt."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from shopdesk.gui.context import AppContext
+from shopdesk.gui.main_window import MainWindow
+from shopdesk.gui.settings_dialog import SettingsDialog
+from shopdesk.services.store_settings import store_info
+from tests.conftest import login
+
+
+def test_owner_sets_a_file_printer_and_prints_a_test_receipt(qtbot, store, tmp_path):
+    ctx = AppContext(store)
+    ctx.staff = login(store, "owner")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    target = tmp_path / "counter-printer.bin"
+    dialog.printer.clear()
+    qtbot.keyClicks(dialog.printer, f"file:{target}")
+    with qtbot.waitSignal(dialog.test_button.clicked):
+        dialog.test_button.click()
+    qtbot.waitUntil(lambda: "sent to the printer" in dialog.status.text(), timeout=5000)
+    data = target.read_bytes()
+    assert b"Corner Market" in data and b"\x1dV" in data  # store header and a cut
+
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    assert store_info(store).receipt_printer == f"file:{target}"
+
+
+def test_bad_printer_spec_is_shown_and_not_saved(qtbot, store):
+    ctx = AppContext(store)
+    ctx.staff = login(store, "owner")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.printer.clear()
+    qtbot.keyClicks(dialog.printer, "lpt1")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    assert "lpt1" in dialog.status.text()
+    assert dialog.focusWidget() is dialog.printer
+    assert store_info(store).receipt_printer != "lpt1"
+
+
+def test_the_settings_menu_is_only_enabled_for_owners(qtbot, store):
+    for username, enabled in (("owner", True), ("cashier", False)):
+        ctx = AppContext(store)
+        ctx.staff = login(store, username)
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        assert window.settings_action.isEnabled() is enabled
