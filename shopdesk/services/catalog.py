@@ -1,5 +1,4 @@
-"""Products and their barcodes: the lookup the till uses on every scan, and product
-creation with the checks a catalog needs (unique SKU and barcodes, valid GTINs).
+"""Products and their barcodes: creation with the checks a catalog needs (unique SKU and barcodes, valid GTINs).
 
 The full catalog (search index, categories tree, import/export, price history) grows here.
 """
@@ -36,34 +35,6 @@ class ProductRef:
     unit: str
     tax: DomainTaxRate
     active: bool
-
-
-_LOOKUP = (
-    select(
-        Product.id, Product.sku, Product.name, Product.price, Product.unit, Product.active,
-        TaxRate.code, TaxRate.percent,
-    )
-    .join(Barcode, Barcode.product_id == Product.id)
-    .join(TaxRate, TaxRate.id == Product.tax_rate_id)
-)
-
-
-def find_by_code(session: Session, code: str) -> ProductRef | None:
-    """Barcode (any GTIN form) first, then SKU; ``None`` if neither matches."""
-    key = barcode_lookup_key(code)
-    row = session.execute(_LOOKUP.where(Barcode.lookup_key == key)).first()
-    if row is None:
-        sku_query = (
-            select(Product.id, Product.sku, Product.name, Product.price, Product.unit, Product.active,
-                   TaxRate.code, TaxRate.percent)
-            .join(TaxRate, TaxRate.id == Product.tax_rate_id)
-            .where(Product.sku == code.strip())
-        )
-        row = session.execute(sku_query).first()
-    if row is None:
-        return None
-    pid, sku, name, price, unit, active, tax_code, percent = row
-    return ProductRef(pid, sku, name, price, unit, DomainTaxRate(code=tax_code, percent=percent), active)
 
 
 @dataclass(frozen=True)

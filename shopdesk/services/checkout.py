@@ -8,33 +8,31 @@ the audit entry land together or not at all.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from shopdesk.domain.cart import CartTotals, LineInput, price_cart
 from shopdesk.domain.errors import NotFound, StateError, UnknownBarcode, ValidationError
+from shopdesk.domain.gtin import barcode_lookup_key
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.money import format_money
 from shopdesk.domain.permissions import Permission
 from shopdesk.domain.tax import TaxRate as DomainTaxRate
-from shopdesk.services import audit, catalog, stock
+from shopdesk.services import audit, stock
 from shopdesk.services.staff_session import StaffSession
-from shopdesk.services.store_settings import load_settings
-from shopdesk.store.database import Database
+from shopdesk.store import till_queries
+from shopdesk.store.database import Database, dbapi_connection
 from shopdesk.store.models import (
     CartDraft,
     CartDraftLine,
     Product,
-    Sale,
-    SaleLine,
-    SalePayment,
     TaxRate,
-    Till,
 )
-from shopdesk.store.types import new_id, utcnow
+from shopdesk.store.types import new_id, quantity_from_db, quantity_to_db, time_to_db, utcnow
 
 MAX_LINE_QUANTITY = Decimal(9999)
 
@@ -131,8 +129,9 @@ class CheckoutService:
         """A scanned or typed barcode (or SKU): add the product, or one more of it."""
         actor.require(Permission.SELL)
         code = (code or "").strip()
-        with self.db.unit_of_work() as s:
-            product = catalog.find_by_code(s, code)
+        key = barcode_lookup_key(code)  # refuses mis-scans before touching the database
+        with self.db.raw_transaction() as conn:
+            product = till_queries.product_by_code(conn, key, code)
             if product is None:
                 raise UnknownBarcode(code)
             if not product.active:
@@ -140,29 +139,28 @@ class CheckoutService:
                     QT_TRANSLATE_NOOP("errors", "{name} is not for sale (inactive in the catalog)."),
                     name=product.name,
                 )
-            cart_id = self._open_cart_id(s, till_id) or self._new_cart(s, till_id, actor)
-            existing = s.execute(
-                select(CartDraftLine.id, CartDraftLine.quantity).where(
-                    CartDraftLine.cart_id == cart_id,
-                    CartDraftLine.product_id == product.product_id,
-                    CartDraftLine.unit_price == product.price,
-                )
-            ).first()
-            if existing is not None:
-                line_id = existing.id
-                quantity = _check_quantity(existing.quantity + 1, "piece")
-                s.execute(update(CartDraftLine).where(CartDraftLine.id == line_id).values(quantity=quantity))
+            now = time_to_db(utcnow())
+            cart_id = till_queries.touch_open_cart(conn, till_id, now)
+            if cart_id is None:
+                if not till_queries.till_exists(conn, till_id):
+                    raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
+                cart_id = new_id()
+                till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
+            rows = till_queries.cart_lines(conn, cart_id)
+            same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price), None)
+            if same is not None:
+                line_id = same.id
+                quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
+                till_queries.set_line_quantity(conn, line_id, quantity_to_db(quantity))
+                rows = [r._replace(quantity_milli=quantity_to_db(quantity)) if r.id == line_id else r for r in rows]
             else:
                 line_id = new_id()
-                position = s.scalar(
-                    select(func.coalesce(func.max(CartDraftLine.position), 0)).where(CartDraftLine.cart_id == cart_id)
-                )
-                s.execute(CartDraftLine.__table__.insert().values(
-                    id=line_id, cart_id=cart_id, position=position + 1, product_id=product.product_id,
-                    quantity=Decimal(1), unit_price=product.price, scanned_code=code,
-                ))
-            self._touch(s, cart_id)
-            return self._view(s, cart_id, last_line_id=line_id)
+                position = max((r.position for r in rows), default=0) + 1
+                till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, 1000, product.price, code)
+                rows.append(till_queries.CartLineRow(
+                    line_id, product.id, product.sku, product.name, product.unit, 1000, product.price,
+                    product.tax_code, product.tax_percent, position))
+            return _view(conn, cart_id, rows, last_line_id=line_id)
 
     def set_quantity(self, actor: StaffSession, till_id: str, line_id: str, quantity: Decimal) -> CartView:
         actor.require(Permission.SELL)
@@ -218,9 +216,9 @@ class CheckoutService:
     def pay_cash(self, actor: StaffSession, till_id: str, tendered: int) -> SaleResult:
         """Complete the sale in cash. Durable (fsync'd) when this returns."""
         actor.require(Permission.SELL)
-        with self.db.unit_of_work() as s:
-            cart_id = self._open_cart_id(s, till_id)
-            view = self._view(s, cart_id)
+        with self.db.raw_transaction() as conn:
+            cart_id = till_queries.open_cart_id(conn, till_id)
+            view = _view(conn, cart_id)
             if view.is_empty:
                 raise StateError(QT_TRANSLATE_NOOP("errors", "The cart is empty: scan an item before taking payment."))
             total = view.total
@@ -231,62 +229,44 @@ class CheckoutService:
                     given=format_money(tendered, view.currency, view.locale),
                     total=format_money(total, view.currency, view.locale),
                 )
-            till = s.get(Till, till_id)
-            till.last_receipt_no += 1
-            receipt_number = f"{till.code}-{till.last_receipt_no:06d}"
-            now = utcnow()
+            now = time_to_db(utcnow())
+            till_code, number, floor_id = till_queries.next_receipt(conn, till_id, now)
+            receipt_number = f"{till_code}-{number:06d}"
             sale_id = new_id()
             totals = view.totals
-            s.execute(Sale.__table__.insert().values(
-                id=sale_id, receipt_number=receipt_number, till_id=till_id, user_id=actor.user_id,
-                currency=view.currency, prices_include_tax=view.prices_include_tax,
-                net_total=totals.net_total, tax_total=totals.tax_total, grand_total=total,
-                created_at=now, completed_at=now,
-            ))
             priced = {p.key: p for p in totals.lines}
-            s.execute(SaleLine.__table__.insert(), [
-                {
-                    "id": new_id(), "sale_id": sale_id, "line_no": n, "product_id": line.product_id,
-                    "description": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-                    "discount": priced[line.line_id].discount, "tax_code": line.tax_code,
-                    "tax_percent": line.tax_percent,
-                    "net": priced[line.line_id].net, "tax": priced[line.line_id].tax,
-                    "gross": priced[line.line_id].gross,
-                }
-                for n, line in enumerate(view.lines, start=1)
-            ])
             change = tendered - total
-            s.execute(SalePayment.__table__.insert().values(
-                id=new_id(), sale_id=sale_id, tender="cash", amount=total, tendered=tendered,
-                change=change, created_at=now,
-            ))
-            customers = stock.location_id(s, "CUSTOMER")
+            till_queries.insert_sale(
+                conn,
+                {"id": sale_id, "receipt_number": receipt_number, "till_id": till_id, "user_id": actor.user_id,
+                 "currency": view.currency, "prices_include_tax": view.prices_include_tax,
+                 "net_total": totals.net_total, "tax_total": totals.tax_total, "grand_total": total,
+                 "created_at": now, "completed_at": now},
+                [{"id": new_id(), "sale_id": sale_id, "line_no": n, "product_id": line.product_id,
+                  "description": line.name, "quantity": quantity_to_db(line.quantity),
+                  "unit_price": line.unit_price, "discount": priced[line.line_id].discount,
+                  "tax_code": line.tax_code, "tax_percent": str(line.tax_percent),
+                  "net": priced[line.line_id].net, "tax": priced[line.line_id].tax,
+                  "gross": priced[line.line_id].gross}
+                 for n, line in enumerate(view.lines, start=1)],
+                [{"id": new_id(), "sale_id": sale_id, "tender": "cash", "amount": total, "tendered": tendered,
+                  "change": change, "created_at": now}],
+            )
             stock.post_movements(
-                s,
-                [stock.Move(line.product_id, line.quantity, till.location_id, customers) for line in view.lines],
+                conn,
+                [stock.Move(line.product_id, line.quantity, floor_id, _customers_location(conn))
+                 for line in view.lines],
                 reason="sale", document_type="sale", document_id=sale_id, user_id=actor.user_id,
             )
-            audit.record(s, actor, "sale.completed", entity_type="sale", entity_id=sale_id,
+            audit.record(conn, actor, "sale.completed", entity_type="sale", entity_id=sale_id,
                          receipt_number=receipt_number, total=total, tender="cash")
-            s.execute(delete(CartDraftLine).where(CartDraftLine.cart_id == cart_id))
-            s.execute(delete(CartDraft).where(CartDraft.id == cart_id))
+            till_queries.delete_cart(conn, cart_id)
         return SaleResult(sale_id, receipt_number, total, tendered, change, view.currency)
 
     # -- internals -------------------------------------------------------------------------
     @staticmethod
     def _open_cart_id(s: Session, till_id: str) -> str | None:
-        return s.scalar(select(CartDraft.id).where(CartDraft.till_id == till_id, CartDraft.status == "open"))
-
-    @staticmethod
-    def _new_cart(s: Session, till_id: str, actor: StaffSession) -> str:
-        if s.get(Till, till_id) is None:
-            raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
-        cart_id = new_id()
-        now = utcnow()
-        s.execute(CartDraft.__table__.insert().values(
-            id=cart_id, till_id=till_id, user_id=actor.user_id, status="open", created_at=now, updated_at=now,
-        ))
-        return cart_id
+        return till_queries.open_cart_id(dbapi_connection(s), till_id)
 
     @staticmethod
     def _touch(s: Session, cart_id: str) -> None:
@@ -306,18 +286,38 @@ class CheckoutService:
 
     @staticmethod
     def _view(s: Session, cart_id: str | None, last_line_id: str | None = None) -> CartView:
-        settings = load_settings(s)
-        rows = s.execute(_LINES_QUERY.where(CartDraftLine.cart_id == cart_id)).all() if cart_id else []
-        lines_in = []
-        for r in rows:
-            lines_in.append(LineInput(key=r.id, quantity=r.quantity, unit_price=r.unit_price,
-                                      tax=DomainTaxRate(code=r.code, percent=r.percent)))
-        totals = price_cart(lines_in, prices_include_tax=settings.prices_include_tax)
-        amounts = {p.key: p.amount for p in totals.lines}
-        lines = tuple(
-            CartLineView(r.id, r.product_id, r.sku, r.name, r.unit, r.quantity, r.unit_price, amounts[r.id],
-                         r.code, r.percent)
-            for r in rows
-        )
-        return CartView(cart_id, lines, totals, settings.currency, settings.locale,
-                        settings.prices_include_tax, last_line_id)
+        return _view(dbapi_connection(s), cart_id, last_line_id=last_line_id)
+
+
+def _customers_location(conn: sqlite3.Connection) -> str:
+    found = till_queries.location_id(conn, "CUSTOMER")
+    if found is None:
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "No stock location has the code {code}."), code="CUSTOMER")
+    return found
+
+
+def _view(conn: sqlite3.Connection, cart_id: str | None, rows: list | None = None,
+          last_line_id: str | None = None) -> CartView:
+    """Price the cart's lines (read from the database unless given) for display and payment."""
+    pricing = till_queries.store_pricing(conn)
+    if pricing is None:
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "This database has no store yet; run the set-up first."))
+    currency, locale, prices_include_tax = pricing
+    if rows is None:
+        rows = till_queries.cart_lines(conn, cart_id)
+    lines = []
+    inputs = []
+    for r in rows:
+        quantity = quantity_from_db(r.quantity_milli)
+        percent = Decimal(r.tax_percent)
+        inputs.append(LineInput(key=r.id, quantity=quantity, unit_price=r.unit_price,
+                                tax=DomainTaxRate(code=r.tax_code, percent=percent)))
+        lines.append((r, quantity, percent))
+    totals = price_cart(inputs, prices_include_tax=prices_include_tax)
+    amounts = {p.key: p.amount for p in totals.lines}
+    return CartView(
+        cart_id,
+        tuple(CartLineView(r.id, r.product_id, r.sku, r.name, r.unit, quantity, r.unit_price, amounts[r.id],
+                           r.tax_code, percent) for r, quantity, percent in lines),
+        totals, currency, locale, prices_include_tax, last_line_id,
+    )

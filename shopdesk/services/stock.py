@@ -7,18 +7,19 @@ locations always add up to zero: nothing is created or lost, only moved.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from shopdesk.domain.errors import NotFound
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
-from shopdesk.store.database import Database
+from shopdesk.store import till_queries
+from shopdesk.store.database import Database, dbapi_connection
 from shopdesk.store.models import Location, StockBalance, StockMovement
-from shopdesk.store.types import new_id, utcnow
+from shopdesk.store.types import new_id, quantity_to_db, time_to_db, utcnow
 
 
 @dataclass(frozen=True)
@@ -30,39 +31,25 @@ class Move:
 
 
 def post_movements(
-    session: Session, moves: list[Move], *, reason: str, document_type: str, document_id: str,
-    user_id: str | None,
+    target: Session | sqlite3.Connection, moves: list[Move], *, reason: str, document_type: str,
+    document_id: str, user_id: str | None,
 ) -> None:
-    """Write movements and update both balances, inside the caller's transaction."""
+    """Write movements and update both balances, inside the caller's unit of work."""
     if not moves:
         return
-    now = utcnow()
-    session.execute(
-        StockMovement.__table__.insert(),
-        [
-            {
-                "id": new_id(), "product_id": m.product_id, "from_location_id": m.from_location_id,
-                "to_location_id": m.to_location_id, "quantity": m.quantity, "reason": reason,
-                "document_type": document_type, "document_id": document_id, "user_id": user_id,
-                "created_at": now,
-            }
-            for m in moves
-        ],
-    )
-    deltas: dict[tuple[str, str], Decimal] = {}
+    conn = dbapi_connection(target)
+    now = time_to_db(utcnow())
+    rows, deltas = [], {}
     for m in moves:
-        deltas[(m.product_id, m.to_location_id)] = deltas.get((m.product_id, m.to_location_id), 0) + m.quantity
-        deltas[(m.product_id, m.from_location_id)] = deltas.get((m.product_id, m.from_location_id), 0) - m.quantity
-    upsert = sqlite_insert(StockBalance)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[StockBalance.product_id, StockBalance.location_id],
-        set_={"quantity": StockBalance.quantity + upsert.excluded.quantity, "updated_at": upsert.excluded.updated_at},
-    )
-    session.execute(
-        upsert,
-        [{"product_id": p, "location_id": loc, "quantity": q, "updated_at": now}
-         for (p, loc), q in deltas.items()],
-    )
+        if m.quantity <= 0:
+            raise ValueError(f"movement quantity must be positive, got {m.quantity}")
+        milli = quantity_to_db(m.quantity)
+        rows.append((new_id(), m.product_id, m.from_location_id, m.to_location_id, milli, reason,
+                     document_type, document_id, user_id, now))
+        deltas[(m.product_id, m.to_location_id)] = deltas.get((m.product_id, m.to_location_id), 0) + milli
+        deltas[(m.product_id, m.from_location_id)] = deltas.get((m.product_id, m.from_location_id), 0) - milli
+    till_queries.insert_movements(conn, rows)
+    till_queries.add_to_balances(conn, [(p, loc, q, now) for (p, loc), q in deltas.items()])
 
 
 def location_id(session: Session, code: str) -> str:

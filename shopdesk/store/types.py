@@ -18,6 +18,25 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def time_to_db(value: datetime) -> str:
+    """The stored form of a time: UTC ISO-8601 text with microseconds (sorts correctly)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; ShopDesk stores UTC-aware times only")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def quantity_to_db(value: Decimal | int) -> int:
+    """The stored form of a quantity: integer thousandths (0.375 kg → 375)."""
+    milli = Decimal(value) * 1000
+    if milli != milli.to_integral_value():
+        raise ValueError(f"quantity {value} has more than 3 decimals")
+    return int(milli)
+
+
+def quantity_from_db(value: int) -> Decimal:
+    return (Decimal(int(value)) / 1000).normalize() if value % 1000 else Decimal(int(value) // 1000)
+
+
 class UUIDKey(TypeDecorator[str]):
     """UUIDs as 36-char text: portable to PostgreSQL sync and readable in sqlite3."""
 
@@ -32,11 +51,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; ShopDesk stores UTC-aware times only")
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return None if value is None else time_to_db(value)
 
     def process_result_value(self, value: str | None, dialect) -> datetime | None:
         if value is None:
@@ -64,17 +79,10 @@ class Quantity(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Decimal | int | None, dialect) -> int | None:
-        if value is None:
-            return None
-        milli = Decimal(value) * 1000
-        if milli != milli.to_integral_value():
-            raise ValueError(f"quantity {value} has more than 3 decimals")
-        return int(milli)
+        return None if value is None else quantity_to_db(value)
 
     def process_result_value(self, value: int | None, dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return (Decimal(int(value)) / 1000).normalize() if value % 1000 else Decimal(int(value) // 1000)
+        return None if value is None else quantity_from_db(value)
 
 
 MoneyMinor = BigInteger
