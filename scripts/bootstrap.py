@@ -132,7 +132,8 @@ def ensure_os_packages() -> None:
         prefix: list[str] | None = []
     elif shutil.which("sudo") and subprocess.run(
             ["sudo", "-n", "true"], capture_output=True).returncode == 0:
-        prefix = ["sudo", "-n"]
+        # sudo drops the environment, so the non-interactive frontend is passed through env
+        prefix = ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"]
     else:
         prefix = None
     if prefix is None:

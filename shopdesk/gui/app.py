@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from shopdesk import __version__
@@ -38,6 +39,15 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> li
     return translators
 
 
+def register_fonts() -> None:
+    """Shipped fonts: DejaVu Sans, and Droid Sans Fallback so Chinese names never show as
+    boxes on machines without a CJK font (Qt falls back to it per character)."""
+    folder = resources.files("shopdesk.assets") / "fonts"
+    with resources.as_file(folder) as real_folder:
+        for font in sorted(real_folder.glob("*.ttf")):
+            QFontDatabase.addApplicationFont(str(font))
+
+
 def apply_style(app: QApplication) -> None:
     sheet = resources.files("shopdesk.assets") / "styles" / "shopdesk.qss"
     if sheet.is_file():
@@ -50,6 +60,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("ShopDesk")
     install_translations(app)
+    register_fonts()
     apply_style(app)
     return app
 

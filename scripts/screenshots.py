@@ -1,0 +1,71 @@
+"""Regenerate the README's screenshots from the real windows (offscreen).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from shopdesk.gui.app import make_application  # noqa: E402
+from shopdesk.gui.context import AppContext  # noqa: E402
+from shopdesk.gui.login_dialog import LoginDialog  # noqa: E402
+from shopdesk.gui.main_window import MainWindow  # noqa: E402
+from shopdesk.services.demo import add_demo_products, ensure_demo_store  # noqa: E402
+from shopdesk.store.database import open_database  # noqa: E402
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def main() -> int:
+    app = make_application(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "shots.sqlite"
+        db = open_database(path)
+        ensure_demo_store(db)
+        add_demo_products(db, 400, sales=0)
+        ctx = AppContext(db)
+        login = LoginDialog(ctx.auth, ctx.store.name)
+        login.username.setText("cashier")
+        login.show()
+        app.processEvents()
+        login.grab().save(str(DOCS / "login.png"))
+        ctx.staff = ctx.auth.login("cashier", "demo-cashier")
+        window = MainWindow(ctx)
+        window.resize(1100, 640)
+        window.show()
+        codes = [c for (c,) in sqlite3.connect(path).execute("SELECT code FROM barcodes LIMIT 6 OFFSET 1")]
+        for code in codes + codes[:1]:
+            window.checkout.scan(code)
+        window.checkout.scan("5012345678900")
+        app.processEvents()
+        window.grab().save(str(DOCS / "checkout.png"))
+
+        def shoot_payment():
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                QTimer.singleShot(20, shoot_payment)
+                return
+            dialog.tendered.setText("50")
+            app.processEvents()
+            dialog.grab().save(str(DOCS / "payment.png"))
+            dialog.reject()
+
+        QTimer.singleShot(0, shoot_payment)
+        window.checkout.open_payment()
+        window.close()
+        db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
