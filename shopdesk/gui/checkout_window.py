@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -129,10 +128,20 @@ class CheckoutWindow(QWidget):
         for widget in (self.table, self.quantity_button, self.remove_button, self.pay_button):
             widget.installEventFilter(self)
 
-        QShortcut(QKeySequence(Qt.Key.Key_F12), self, activated=self.open_payment)
-        QShortcut(QKeySequence(Qt.Key.Key_F4), self, activated=self.ask_quantity)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.remove_selected_line)
         self.show_message(self.tr("Ready. Scan the first item."), INFO)
+
+    def keyPressEvent(self, event) -> None:
+        # Function keys arrive here from whichever child has focus (the scan field and the
+        # table do not use them). Handled as key events rather than window shortcuts, so
+        # they work even where no window manager marks the window active.
+        actions = {Qt.Key.Key_F12: self.open_payment, Qt.Key.Key_F4: self.ask_quantity,
+                   Qt.Key.Key_Delete: self.remove_selected_line}
+        action = actions.get(event.key())
+        if action is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        action()
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.KeyPress and not (

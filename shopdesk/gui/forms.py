@@ -23,6 +23,6 @@ def load_form(name: str, host: QWidget) -> QWidget:
     if form is None:
         raise RuntimeError(f"form {name}.ui could not be loaded")
     layout = QVBoxLayout(host)
-    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setContentsMargins(12, 12, 12, 12)
     layout.addWidget(form)
     return form

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,6 +49,7 @@ class PaymentDialog(QDialog):
         self.complete = complete
         self.result_sale: SaleResult | None = None
         self.setWindowTitle(self.tr("Payment"))
+        self.setMinimumWidth(460)
         form = load_form("payment_dialog", self)
         self.due: QLabel = form.findChild(QLabel, "dueLabel")
         self.tendered: QLineEdit = form.findChild(QLineEdit, "tenderedEdit")
@@ -74,8 +74,14 @@ class PaymentDialog(QDialog):
         self.tendered.setFocus()
         self.tendered.textChanged.connect(self._update_change)
         self.tendered.returnPressed.connect(self.try_complete)
-        QShortcut(QKeySequence(Qt.Key.Key_F12), self, activated=self.try_complete)
         self._update_change()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_F12:
+            event.accept()
+            self.try_complete()
+            return
+        super().keyPressEvent(event)
 
     def _quick(self, amount: int) -> None:
         self.tendered.setText(format_amount(amount, self.currency, self.locale))
