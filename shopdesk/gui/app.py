@@ -80,22 +80,23 @@ def start_session(ctx: AppContext) -> MainWindow | None:
     return MainWindow(ctx)
 
 
+def _cannot_start(title: str, err: ShopDeskError) -> int:
+    QMessageBox.critical(None, title, error_text(err))
+    print(f"shopdesk: {err}", file=sys.stderr)
+    return 2
+
+
 def run_app(db_path: Path, till_code: str | None = None) -> int:
     app = make_application()
     try:
         db = open_database(db_path)
     except ShopDeskError as err:
-        QMessageBox.critical(None, app.tr("ShopDesk cannot open the database"), error_text(err))
-        print(f"shopdesk: {err}", file=sys.stderr)
-        return 2
+        return _cannot_start(app.tr("ShopDesk cannot open the database"), err)
     try:
-        ctx = AppContext(db, till_code=till_code)
         try:
-            window = start_session(ctx)
+            window = start_session(AppContext(db, till_code=till_code))
         except ShopDeskError as err:
-            QMessageBox.critical(None, app.tr("ShopDesk cannot start"), error_text(err))
-            print(f"shopdesk: {err}", file=sys.stderr)
-            return 2
+            return _cannot_start(app.tr("ShopDesk cannot start"), err)
         if window is None:
             return 0
         window.show()

@@ -6,13 +6,11 @@ import json
 import sqlite3
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store import till_queries
 from shopdesk.store.database import dbapi_connection
-from shopdesk.store.models import AuditEntry
 from shopdesk.store.types import new_id, time_to_db, utcnow
 
 
@@ -32,10 +30,3 @@ def record(
         approved_by.user_id if approved_by else None, action, entity_type, entity_id,
         json.dumps(details, default=str, ensure_ascii=False, sort_keys=True),
     ))
-
-
-def entries(session: Session, action: str | None = None, limit: int = 100) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.at.desc()).limit(limit)
-    if action:
-        query = query.where(AuditEntry.action == action)
-    return list(session.scalars(query))

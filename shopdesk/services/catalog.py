@@ -6,35 +6,20 @@ The full catalog (search index, categories tree, import/export, price history) g
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopdesk.domain.errors import NotFound, ValidationError
+from shopdesk.domain.errors import ValidationError
 from shopdesk.domain.gtin import barcode_lookup_key
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.permissions import Permission
-from shopdesk.domain.tax import TaxRate as DomainTaxRate
 from shopdesk.services import audit
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store.database import Database
 from shopdesk.store.models import Barcode, Category, Product, TaxRate
 
 UNITS = ("piece", "kg", "g", "l", "m")
-
-
-@dataclass(frozen=True)
-class ProductRef:
-    """What the till needs to know about a scanned product."""
-
-    product_id: str
-    sku: str
-    name: str
-    price: int
-    unit: str
-    tax: DomainTaxRate
-    active: bool
 
 
 @dataclass(frozen=True)
@@ -122,12 +107,3 @@ class CatalogService:
             audit.record(s, actor, "catalog.product_created", entity_type="product", entity_id=product.id,
                          sku=product.sku, price=product.price)
             return product.id
-
-    def product(self, product_id: str) -> ProductRef:
-        with self.db.reader() as s:
-            row = s.get(Product, product_id)
-            if row is None:
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "The product no longer exists."))
-            return ProductRef(row.id, row.sku, row.name, row.price, row.unit,
-                              DomainTaxRate(code=row.tax_rate.code, percent=Decimal(row.tax_rate.percent)),
-                              row.active)

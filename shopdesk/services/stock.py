@@ -11,14 +11,14 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from shopdesk.domain.errors import NotFound
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.store import till_queries
 from shopdesk.store.database import Database, dbapi_connection
-from shopdesk.store.models import Location, StockBalance, StockMovement
+from shopdesk.store.models import Location, StockBalance
 from shopdesk.store.types import new_id, quantity_to_db, time_to_db, utcnow
 
 
@@ -103,8 +103,3 @@ def verify(db: Database) -> list[BalanceMismatch]:
             BalanceMismatch(p, loc, Decimal(b) / 1000, Decimal(q) / 1000)
             for p, loc, b, q in s.execute(_MISMATCH_SQL)
         ]
-
-
-def total_movements(db: Database) -> int:
-    with db.reader() as s:
-        return s.scalar(select(func.count()).select_from(StockMovement)) or 0
