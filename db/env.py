@@ -9,15 +9,22 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from shopdesk.store.models import Base
+from shopdesk.store.search_index import is_search_table
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _include_name(name, type_, parent_names) -> bool:
+    # FTS5 search tables are made by hand (store/search_index.py), not from the models.
+    return not (type_ == "table" and name and is_search_table(name))
 
 
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=_include_name,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
     )

@@ -16,7 +16,8 @@ from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.permissions import Permission
 from shopdesk.services import audit
 from shopdesk.services.staff_session import StaffSession
-from shopdesk.store.database import Database
+from shopdesk.store import search_index
+from shopdesk.store.database import Database, dbapi_connection
 from shopdesk.store.models import Barcode, Category, Product, TaxRate
 
 UNITS = ("piece", "kg", "g", "l", "m")
@@ -95,8 +96,9 @@ class CatalogService:
                         QT_TRANSLATE_NOOP("errors", "The barcode {code} already belongs to {product}."),
                         code=code, product=owner,
                     )
+            conn = dbapi_connection(s)
             product = Product(
-                sku=draft.sku.strip(), name=draft.name.strip(), description=draft.description,
+                seq=search_index.next_seq(conn), sku=draft.sku.strip(), name=draft.name.strip(), description=draft.description,
                 price=draft.price, cost=draft.cost, unit=draft.unit, active=draft.active,
                 tax_rate_id=tax_rate_id(s, draft.tax_code), category_id=category_id(s, draft.category),
             )
@@ -104,6 +106,7 @@ class CatalogService:
             s.flush()
             for code, key in keys:
                 s.add(Barcode(product_id=product.id, code=code, lookup_key=key))
+            search_index.index_products(dbapi_connection(s), [product.id])
             audit.record(s, actor, "catalog.product_created", entity_type="product", entity_id=product.id,
                          sku=product.sku, price=product.price)
             return product.id

@@ -21,7 +21,8 @@ from shopdesk.services import stock
 from shopdesk.services.auth import new_user
 from shopdesk.services.store_settings import load_settings
 from shopdesk.services.store_setup import StoreSetup, initialize_store, store_exists
-from shopdesk.store.database import Database
+from shopdesk.store import search_index
+from shopdesk.store.database import Database, dbapi_connection
 from shopdesk.store.models import (
     Barcode,
     Category,
@@ -130,6 +131,7 @@ def add_demo_products(db: Database, count: int, *, sales: int = 200, seed: int =
         std = taxes["STD"]
         reduced = taxes.get("RED", std)
         offset = s.scalar(select(func.count()).select_from(Product)) or 0
+        first_seq = search_index.next_seq(dbapi_connection(s))
         categories = {}
         for name in CATALOG:
             cid = s.scalar(select(Category.id).where(Category.name == name))
@@ -148,16 +150,18 @@ def add_demo_products(db: Database, count: int, *, sales: int = 200, seed: int =
             english, chinese, sizes = rng.choice(items)
             size = rng.choice(sizes)
             if i % 4 == 3:
-                name = f"{rng.choice(BRANDS_ZH)} {rng.choice(STYLES_ZH)}{chinese} {size}"
+                brand = rng.choice(BRANDS_ZH)
+                name = f"{brand} {rng.choice(STYLES_ZH)}{chinese} {size}"
             else:
-                name = f"{rng.choice(BRANDS_EN)} {rng.choice(STYLES_EN)}{english} {size}"
+                brand = rng.choice(BRANDS_EN)
+                name = f"{brand} {rng.choice(STYLES_EN)}{english} {size}"
             pid = new_id()
             price = _plausible_price(rng, low, high)
             tax_id, tax = reduced if is_food else std
             prefix = "690" if i % 4 == 3 else "400"
             code = make_gtin(f"{prefix}{i:09d}")
             products.append({
-                "id": pid, "sku": f"SKU-{i:07d}", "name": name, "description": "", "category_id": categories[category],
+                "id": pid, "seq": first_seq + i - offset, "brand": brand, "sku": f"SKU-{i:07d}", "name": name, "description": "", "category_id": categories[category],
                 "price": price, "cost": price * rng.randint(50, 75) // 100, "tax_rate_id": tax_id, "unit": "piece",
                 "active": True, "created_at": now, "updated_at": now,
             })
@@ -168,6 +172,7 @@ def add_demo_products(db: Database, count: int, *, sales: int = 200, seed: int =
                 progress(i - offset, count)
         s.execute(Product.__table__.insert(), products)
         s.execute(Barcode.__table__.insert(), barcodes)
+        search_index.index_products(dbapi_connection(s), [p["id"] for p in products])
         stock.post_movements(s, moves, reason="intake", document_type="demo_intake", document_id=new_id(),
                              user_id=owner_id)
         _add_history(s, rng, sellable, sales, locations, owner_id, now)

@@ -163,6 +163,17 @@ def _stored_revision(path: Path) -> str | None:
         conn.close()
 
 
+def _ensure_search_index(engine: Engine) -> None:
+    """Fill the search index after a migration made it (or a new index version needs it)."""
+    from shopdesk.store import search_index
+
+    with engine.begin() as conn:
+        raw = conn.connection.driver_connection
+        if not search_index.is_current(raw):
+            log.info("building the product search index")
+            search_index.rebuild(raw)
+
+
 def open_database(path: Path | str, *, migrate: bool = True) -> Database:
     """Open (creating if needed) and migrate a ShopDesk database, refusing foreign files.
 
@@ -184,6 +195,7 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Database:
                 conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         if migrate:
             migrations.upgrade_to_head(engine, path)
+            _ensure_search_index(engine)
     except Exception:
         engine.dispose()
         raise

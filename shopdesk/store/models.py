@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -105,20 +106,79 @@ class Category(Keyed, Timestamped, Base):
 class Product(Keyed, Timestamped, Base):
     __tablename__ = "products"
 
+    # A stable local integer: the search index's rowid and the tie-break of keyset paging.
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     category_id: Mapped[str | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    brand: Mapped[str] = mapped_column(String(120), default="", index=True)
+    attributes: Mapped[str] = mapped_column(Text, default="{}")  # JSON object of name → value
     price: Mapped[int] = mapped_column(BigInteger)
     cost: Mapped[int] = mapped_column(BigInteger, default=0)
     tax_rate_id: Mapped[str] = mapped_column(ForeignKey("tax_rates.id"))
     unit: Mapped[str] = mapped_column(String(16), default="piece")
+    reorder_point: Mapped[Decimal | None] = mapped_column(Quantity)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Variants: a parent carries its option axes ({"Size": ["S", "M"]}), each variant its
+    # values ({"Size": "S"}) and parent_id; every variant has its own SKU, barcode, price, stock.
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("products.id"), index=True)
+    options: Mapped[str] = mapped_column(Text, default="{}")
 
     barcodes: Mapped[list[Barcode]] = relationship(back_populates="product")
     tax_rate: Mapped[TaxRate] = relationship()
 
-    __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_products_name_seq", "name", "seq"),
+        Index("ix_products_price_seq", "price", "seq"),
+    )
+
+
+class PriceChange(Keyed, Base):
+    """History of a product's price and cost: who changed it, when, from what to what."""
+
+    __tablename__ = "price_changes"
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    old_price: Mapped[int | None] = mapped_column(BigInteger)
+    new_price: Mapped[int] = mapped_column(BigInteger)
+    old_cost: Mapped[int | None] = mapped_column(BigInteger)
+    new_cost: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(32), default="edit")  # edit, import, ...
+
+
+class Image(Keyed, Base):
+    """A picture stored once by its content hash, however many products show it."""
+
+    __tablename__ = "images"
+
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    mime: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)  # PNG, at most 128 px
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProductImage(Base):
+    __tablename__ = "product_images"
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    image_id: Mapped[str] = mapped_column(ForeignKey("images.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AppMeta(Base):
+    """Small facts about this database file (e.g. the search index's build version)."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Barcode(Keyed, Base):
