@@ -64,11 +64,18 @@ def pinyin_of(text: str) -> tuple[str, str, str]:
 
 
 def cjk_tokens(text: str) -> str:
-    """Each Chinese character and each adjacent pair as separate tokens."""
+    """Each Chinese character and each adjacent pair as tokens, with the pair's pinyin and
+    initials (牛奶 → 牛 奶 牛奶 niunai nn), so 1–2 character and initials queries hit."""
     tokens = []
     for run in _CJK.findall(text or ""):
+        sounds = lazy_pinyin(run, errors="ignore")
+        aligned = len(sounds) == len(run)
         tokens.extend(run)
-        tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
+        for i in range(len(run) - 1):
+            tokens.append(run[i:i + 2])
+            if aligned:
+                tokens.append(sounds[i] + sounds[i + 1])
+                tokens.append(sounds[i][:1] + sounds[i + 1][:1])
     return " ".join(tokens)
 
 
