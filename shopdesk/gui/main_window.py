@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from shopdesk import __version__
 from shopdesk.domain.permissions import Permission
+from shopdesk.gui.catalog_window import CatalogWindow
 from shopdesk.gui.checkout_window import CheckoutWindow
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.login_dialog import LoginDialog
@@ -37,6 +38,8 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.checkout = CheckoutWindow(ctx, self)
         self._add_area(self.tr("Checkout"), self.checkout)
+        self.catalog = CatalogWindow(ctx, self)
+        self._add_area(self.tr("Catalog"), self.catalog)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.session is not None:
             self.ctx.staff = dialog.session
             self.refresh_status()
+            self.catalog.refresh_permissions()
             self.checkout.reload()
 
     def open_settings(self) -> None:

@@ -1,0 +1,170 @@
+"""The catalog window: search as you type, filter, sort, and edit products and variants."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopdesk.domain.errors import ShopDeskError
+from shopdesk.domain.permissions import Permission
+from shopdesk.domain.product_fields import parse_option_axes
+from shopdesk.gui.catalog_model import CatalogModel
+from shopdesk.gui.context import AppContext
+from shopdesk.gui.messages import error_text
+from shopdesk.gui.product_dialog import ProductDialog
+from shopdesk.services.catalog_browse import CatalogBrowser, CatalogFilter
+
+SEARCH_DELAY_MS = 150  # type-ahead: wait for a pause in typing, not every key
+
+
+class CatalogWindow(QWidget):
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("catalogWindow")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("catalogSearch")
+        self.search.setPlaceholderText(self.tr("Search name, SKU, barcode, brand, category, pinyin…"))
+        self.search.setClearButtonEnabled(True)
+        self.category = QComboBox(self)
+        self.brand = QLineEdit(self)
+        self.brand.setPlaceholderText(self.tr("Brand"))
+        self.active = QComboBox(self)
+        self.active.addItem(self.tr("Active and inactive"), None)
+        self.active.addItem(self.tr("Active only"), True)
+        self.active.addItem(self.tr("Inactive only"), False)
+        self.low_stock = QCheckBox(self.tr("&Low stock"), self)
+
+        self.model = CatalogModel(CatalogBrowser(ctx.db), ctx.store.currency, ctx.store.locale, self)
+        self.view = QTreeView(self)
+        self.view.setObjectName("catalogView")
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)  # lets Qt skip measuring rows: fast at any size
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(CatalogModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.header().setSectionResizeMode(CatalogModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.view.header().setStretchLastSection(False)
+        self.view.doubleClicked.connect(lambda _index: self.edit_selected())
+
+        self.new_button = QPushButton(self.tr("&New product…"), self)
+        self.edit_button = QPushButton(self.tr("&Edit…"), self)
+        self.variants_button = QPushButton(self.tr("&Variants…"), self)
+        self.new_button.clicked.connect(self.new_product)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.variants_button.clicked.connect(self.make_variants)
+        self.message = QLabel(self)
+        self.message.setObjectName("catalogMessage")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.category, 2)
+        filters.addWidget(self.brand, 1)
+        filters.addWidget(self.active)
+        filters.addWidget(self.low_stock)
+        actions = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.variants_button):
+            actions.addWidget(button)
+        actions.addWidget(self.message, 1)
+        root = QVBoxLayout(self)
+        root.addLayout(filters)
+        root.addWidget(self.view, 1)
+        root.addLayout(actions)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.brand.textChanged.connect(self._search_timer.start)
+        self.category.currentIndexChanged.connect(self.apply_filter)
+        self.active.currentIndexChanged.connect(self.apply_filter)
+        self.low_stock.toggled.connect(self.apply_filter)
+        self.refresh_permissions()
+        self.load_categories()
+        if self.model.rowCount() == 0:
+            self.model.reload()
+
+    def refresh_permissions(self) -> None:
+        staff = self.ctx.staff
+        can_edit = bool(staff and staff.can(Permission.MANAGE_CATALOG))
+        for button in (self.new_button, self.edit_button, self.variants_button):
+            button.setEnabled(can_edit)
+
+    def load_categories(self) -> None:
+        self.category.blockSignals(True)
+        current = self.category.currentData()
+        self.category.clear()
+        self.category.addItem(self.tr("All categories"), None)
+        for category_id, path in self.ctx.catalog.categories():
+            self.category.addItem(path, category_id)
+        index = self.category.findData(current)
+        self.category.setCurrentIndex(max(0, index))
+        self.category.blockSignals(False)
+
+    def current_filter(self) -> CatalogFilter:
+        return CatalogFilter(
+            text=self.search.text(), category_id=self.category.currentData(),
+            brand=self.brand.text().strip() or None, active=self.active.currentData(),
+            low_stock=self.low_stock.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def selected_product_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return self.model.data(index, CatalogModel.PRODUCT_ID_ROLE) if index.isValid() else None
+
+    def new_product(self) -> None:
+        dialog = ProductDialog(self.ctx, parent=self)
+        if dialog.exec():
+            self._after_change(self.tr("Product created."))
+
+    def edit_selected(self) -> None:
+        product_id = self.selected_product_id()
+        if product_id is None:
+            self.message.setText(self.tr("Select a product first."))
+            return
+        dialog = ProductDialog(self.ctx, product_id, parent=self)
+        if dialog.exec():
+            self._after_change(self.tr("Product saved."))
+
+    def make_variants(self) -> None:
+        product_id = self.selected_product_id()
+        if product_id is None:
+            self.message.setText(self.tr("Select a product first."))
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Variants"),
+            self.tr("One option per line, its values after a colon, e.g.\nSize: S, M, L\nColour: Red, Navy"),
+            "Size: S, M, L")
+        if not ok:
+            return
+        try:
+            created = self.ctx.catalog.create_variants(self.ctx.require_staff(), product_id, parse_option_axes(text))
+        except ShopDeskError as err:
+            self.message.setText(error_text(err))
+            return
+        self._after_change(self.tr("%n variant(s) created.", "", len(created)))
+
+    def _after_change(self, text: str) -> None:
+        self.load_categories()
+        self.model.reload()
+        self.message.setText(text)
+

@@ -1,0 +1,135 @@
+"""Create or edit one product (and see its price history)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from shopdesk.domain.errors import ShopDeskError
+from shopdesk.domain.money import format_amount, format_money, parse_money
+from shopdesk.domain.product_fields import format_attributes, parse_attributes, split_barcodes
+from shopdesk.domain.quantity import format_quantity, parse_quantity
+from shopdesk.gui.context import AppContext
+from shopdesk.gui.forms import load_form
+from shopdesk.gui.messages import error_text
+from shopdesk.services.catalog import UNITS, ProductDraft
+
+
+class ProductDialog(QDialog):
+    def __init__(self, ctx: AppContext, product_id: str | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.product_id = product_id
+        self.saved_id: str | None = None
+        store = ctx.store
+        self.currency, self.locale = store.currency, store.locale
+        self.setWindowTitle(self.tr("New product") if product_id is None else self.tr("Edit product"))
+        self.setMinimumWidth(560)
+        form = load_form("product_dialog", self)
+        find = form.findChild
+        self.fields: dict[str, QWidget] = {
+            "sku": find(QLineEdit, "skuEdit"), "name": find(QLineEdit, "nameEdit"),
+            "barcodes": find(QLineEdit, "barcodesEdit"), "price": find(QLineEdit, "priceEdit"),
+            "cost": find(QLineEdit, "costEdit"), "tax_code": find(QComboBox, "taxCombo"),
+            "unit": find(QComboBox, "unitCombo"), "category": find(QComboBox, "categoryCombo"),
+            "brand": find(QLineEdit, "brandEdit"), "reorder_point": find(QLineEdit, "reorderEdit"),
+            "attributes": find(QLineEdit, "attributesEdit"), "description": find(QPlainTextEdit, "descriptionEdit"),
+            "active": find(QCheckBox, "activeCheck"),
+        }
+        self.tabs: QTabWidget = find(QTabWidget, "tabs")
+        self.history: QTableWidget = find(QTableWidget, "historyTable")
+        self.error: QLabel = find(QLabel, "errorLabel")
+        self.fields["tax_code"].addItems(ctx.catalog.tax_codes())
+        self.fields["unit"].addItems(UNITS)
+        self.fields["category"].addItem("")
+        self.fields["category"].addItems([path for _, path in ctx.catalog.categories()])
+        buttons: QDialogButtonBox = find(QDialogButtonBox, "buttons")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        if product_id is not None:
+            self._load(product_id)
+        else:
+            self.tabs.setTabEnabled(1, False)
+        self.fields["sku" if product_id is None else "name"].setFocus()
+
+    def _load(self, product_id: str) -> None:
+        detail = self.ctx.catalog.detail(product_id)
+        d = detail.draft
+        self.fields["sku"].setText(d.sku)
+        self.fields["name"].setText(d.name)
+        self.fields["barcodes"].setText(" ".join(d.barcodes))
+        self.fields["price"].setText(format_amount(d.price, self.currency, self.locale))
+        self.fields["cost"].setText(format_amount(d.cost, self.currency, self.locale))
+        self.fields["tax_code"].setCurrentText(d.tax_code)
+        self.fields["unit"].setCurrentText(d.unit)
+        self.fields["category"].setCurrentText(d.category or "")
+        self.fields["brand"].setText(d.brand)
+        self.fields["reorder_point"].setText(
+            "" if d.reorder_point is None else format_quantity(d.reorder_point, self.locale))
+        self.fields["attributes"].setText(format_attributes(d.attributes))
+        self.fields["description"].setPlainText(d.description)
+        self.fields["active"].setChecked(d.active)
+        self._load_history(product_id)
+
+    def _load_history(self, product_id: str) -> None:
+        rows = self.ctx.catalog.price_history(product_id)
+        self.history.setColumnCount(5)
+        self.history.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Who"), self.tr("Old price"), self.tr("New price"), self.tr("Source")])
+        self.history.setRowCount(len(rows))
+        locale = QLocale()
+        for r, change in enumerate(rows):
+            money = lambda v: "" if v is None else format_money(v, self.currency, self.locale)  # noqa: E731
+            cells = (locale.toString(change.at.astimezone(), QLocale.FormatType.ShortFormat), change.user,
+                     money(change.old_price), money(change.new_price), change.source)
+            for c, text in enumerate(cells):
+                self.history.setItem(r, c, QTableWidgetItem(text))
+        self.history.resizeColumnsToContents()
+
+    def draft(self) -> ProductDraft:
+        """The form as a draft; parsing errors name the field."""
+        text = lambda name: self.fields[name].text().strip()  # noqa: E731
+        reorder = text("reorder_point")
+        return ProductDraft(
+            sku=text("sku"), name=text("name"),
+            price=parse_money(text("price"), self.currency, self.locale, field="price"),
+            cost=parse_money(text("cost") or "0", self.currency, self.locale, field="cost"),
+            tax_code=self.fields["tax_code"].currentText(), barcodes=split_barcodes(text("barcodes")),
+            category=self.fields["category"].currentText().strip() or None,
+            unit=self.fields["unit"].currentText(), description=self.fields["description"].toPlainText(),
+            active=self.fields["active"].isChecked(), brand=text("brand"),
+            attributes=parse_attributes(text("attributes")),
+            reorder_point=parse_quantity(reorder, self.locale, field="reorder_point") if reorder else None,
+        )
+
+    def save(self) -> None:
+        try:
+            draft = self.draft()
+            staff = self.ctx.require_staff()
+            if self.product_id is None:
+                self.saved_id = self.ctx.catalog.create_product(staff, draft)
+            else:
+                self.ctx.catalog.update_product(staff, self.product_id, draft)
+                self.saved_id = self.product_id
+        except ShopDeskError as err:
+            self.error.setText(error_text(err))
+            widget = self.fields.get(getattr(err, "field", ""))
+            if widget is not None:
+                self.tabs.setCurrentIndex(0)
+                widget.setFocus()
+            return
+        self.accept()
+
+
