@@ -62,6 +62,11 @@ def main() -> int:
 
         QTimer.singleShot(0, shoot_payment)
         window.checkout.open_payment()
+        window.nav.setCurrentRow(1)
+        catalog = window.catalog
+        catalog.view.expandAll()
+        app.processEvents()
+        window.grab().save(str(DOCS / "catalog.png"))
         window.close()
         db.close()
     return 0

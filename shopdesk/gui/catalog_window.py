@@ -27,6 +27,9 @@ from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_dialog import ProductDialog
 from shopdesk.services.catalog_browse import CatalogBrowser, CatalogFilter
 
+COLUMN_WIDTHS = {CatalogModel.SKU: 120, CatalogModel.BRAND: 100, CatalogModel.CATEGORY: 110,
+                 CatalogModel.PRICE: 80, CatalogModel.ON_HAND: 70, CatalogModel.REORDER: 80,
+                 CatalogModel.ACTIVE: 55}
 SEARCH_DELAY_MS = 150  # type-ahead: wait for a pause in typing, not every key
 
 
@@ -57,8 +60,12 @@ class CatalogWindow(QWidget):
         self.view.sortByColumn(CatalogModel.NAME, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.header().setSectionResizeMode(CatalogModel.NAME, QHeaderView.ResizeMode.Stretch)
-        self.view.header().setStretchLastSection(False)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        for column, width in COLUMN_WIDTHS.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(CatalogModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
 
         self.new_button = QPushButton(self.tr("&New product…"), self)
