@@ -34,6 +34,7 @@ from shopdesk.gui.cart_model import CartTableModel
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.payment_dialog import PaymentDialog
+from shopdesk.gui.product_picker import ProductPicker
 from shopdesk.services.checkout import CartView, SaleResult
 from shopdesk.services.receipts import ReceiptOutput
 
@@ -54,6 +55,7 @@ class CheckoutWindow(QWidget):
         self.ctx = ctx
         self.cart: CartView | None = None
         self.last_sale: SaleResult | None = None
+        self.last_unknown = ""
         self.setObjectName("checkoutWindow")
 
         self.scan_field = QLineEdit(self)
@@ -80,6 +82,8 @@ class CheckoutWindow(QWidget):
         for column in (CartTableModel.QUANTITY, CartTableModel.UNIT_PRICE, CartTableModel.TOTAL):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
+        self.find_button = QPushButton(self.tr("&Find product… (F3)"), self)
+        self.find_button.clicked.connect(self.find_product)
         self.quantity_button = QPushButton(self.tr("&Quantity… (F4)"), self)
         self.quantity_button.clicked.connect(self.ask_quantity)
         self.remove_button = QPushButton(self.tr("&Remove line (Del)"), self)
@@ -110,6 +114,7 @@ class CheckoutWindow(QWidget):
         side.addWidget(totals_box)
         side.addWidget(self.count_label)
         side.addStretch(1)
+        side.addWidget(self.find_button)
         side.addWidget(self.quantity_button)
         side.addWidget(self.remove_button)
         side.addWidget(self.pay_button)
@@ -125,7 +130,7 @@ class CheckoutWindow(QWidget):
 
         # A scanner types wherever the focus is: keys typed on the cart table or the buttons
         # (after a click there) are handed to the scan field, so no scan is lost.
-        for widget in (self.table, self.quantity_button, self.remove_button, self.pay_button):
+        for widget in (self.table, self.find_button, self.quantity_button, self.remove_button, self.pay_button):
             widget.installEventFilter(self)
 
         self.show_message(self.tr("Ready. Scan the first item."), INFO)
@@ -135,6 +140,7 @@ class CheckoutWindow(QWidget):
         # table do not use them). Handled as key events rather than window shortcuts, so
         # they work even where no window manager marks the window active.
         actions = {Qt.Key.Key_F12: self.open_payment, Qt.Key.Key_F4: self.ask_quantity,
+                   Qt.Key.Key_F3: self.find_product,
                    Qt.Key.Key_Delete: self.remove_selected_line}
         action = actions.get(event.key())
         if action is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
@@ -207,8 +213,29 @@ class CheckoutWindow(QWidget):
             view = self.ctx.checkout.scan(self.ctx.require_staff(), self.ctx.till.till_id, code)
         except ShopDeskError as err:
             QApplication.beep()
-            self.show_message(error_text(err), ERROR)
+            self.last_unknown = code.strip()
+            # No dialog pops up here: the next scans must land. F3 searches for the text.
+            self.show_message(error_text(err) + "  " + self.tr("F3: search for it."), ERROR)
             return
+        self._added(view)
+
+    def find_product(self) -> None:
+        """Pick a product by name/SKU/brand/pinyin: the catalog search, for items without a barcode."""
+        text = self.scan_field.text().strip() or self.last_unknown
+        self.scan_field.clear()
+        picker = ProductPicker(self.ctx.search, self.ctx.store.currency, self.ctx.store.locale, text, self)
+        if picker.exec() and picker.chosen is not None:
+            try:
+                view = self.ctx.checkout.add_product(self.ctx.require_staff(), self.ctx.till.till_id,
+                                                     picker.chosen.product_id)
+            except ShopDeskError as err:
+                self.show_message(error_text(err), ERROR)
+            else:
+                self.last_unknown = ""
+                self._added(view)
+        self.focus_scan()
+
+    def _added(self, view: CartView) -> None:
         self._show_cart(view)
         line = next(line for line in view.lines if line.line_id == view.last_line_id)
         self.show_message(

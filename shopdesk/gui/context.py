@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from shopdesk.printing.receipt_text import DEFAULT_LABELS
 from shopdesk.services.auth import AuthService
 from shopdesk.services.catalog import CatalogService
+from shopdesk.services.catalog_search import CatalogSearch
 from shopdesk.services.checkout import CheckoutService
 from shopdesk.services.receipts import ReceiptService
 from shopdesk.services.staff_session import StaffSession
@@ -28,6 +29,7 @@ class AppContext:
     auth: AuthService = field(init=False)
     catalog: CatalogService = field(init=False)
     checkout: CheckoutService = field(init=False)
+    search: CatalogSearch = field(init=False)
     receipts: ReceiptService = field(init=False)
     staff: StaffSession | None = None
     _store: StoreInfo | None = field(default=None, init=False)
@@ -37,6 +39,7 @@ class AppContext:
         self.auth = AuthService(self.db)
         self.catalog = CatalogService(self.db)
         self.checkout = CheckoutService(self.db)
+        self.search = CatalogSearch(self.db)
         self.receipts = ReceiptService(self.db, labels=receipt_labels())
 
     @property

@@ -134,33 +134,47 @@ class CheckoutService:
             product = till_queries.product_by_code(conn, key, code)
             if product is None:
                 raise UnknownBarcode(code)
-            if not product.active:
-                raise StateError(
-                    QT_TRANSLATE_NOOP("errors", "{name} is not for sale (inactive in the catalog)."),
-                    name=product.name,
-                )
-            now = time_to_db(utcnow())
-            cart_id = till_queries.touch_open_cart(conn, till_id, now)
-            if cart_id is None:
-                if not till_queries.till_exists(conn, till_id):
-                    raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
-                cart_id = new_id()
-                till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
-            rows = till_queries.cart_lines(conn, cart_id)
-            same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price), None)
-            if same is not None:
-                line_id = same.id
-                quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
-                till_queries.set_line_quantity(conn, line_id, quantity_to_db(quantity))
-                rows = [r._replace(quantity_milli=quantity_to_db(quantity)) if r.id == line_id else r for r in rows]
-            else:
-                line_id = new_id()
-                position = max((r.position for r in rows), default=0) + 1
-                till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, 1000, product.price, code)
-                rows.append(till_queries.CartLineRow(
-                    line_id, product.id, product.sku, product.name, product.unit, 1000, product.price,
-                    product.tax_code, product.tax_percent, position))
-            return _view(conn, cart_id, rows, last_line_id=line_id)
+            return self._add_one(conn, actor, till_id, product, code)
+
+    def add_product(self, actor: StaffSession, till_id: str, product_id: str) -> CartView:
+        """A product picked from the search (no barcode at hand): add it, or one more of it."""
+        actor.require(Permission.SELL)
+        with self.db.raw_transaction() as conn:
+            product = till_queries.product_by_id(conn, product_id)
+            if product is None:
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "The product no longer exists."))
+            return self._add_one(conn, actor, till_id, product, "")
+
+    @staticmethod
+    def _add_one(conn: sqlite3.Connection, actor: StaffSession, till_id: str,
+                 product: till_queries.ProductRow, code: str) -> CartView:
+        if not product.active:
+            raise StateError(
+                QT_TRANSLATE_NOOP("errors", "{name} is not for sale (inactive in the catalog)."),
+                name=product.name,
+            )
+        now = time_to_db(utcnow())
+        cart_id = till_queries.touch_open_cart(conn, till_id, now)
+        if cart_id is None:
+            if not till_queries.till_exists(conn, till_id):
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
+            cart_id = new_id()
+            till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
+        rows = till_queries.cart_lines(conn, cart_id)
+        same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price), None)
+        if same is not None:
+            line_id = same.id
+            quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
+            till_queries.set_line_quantity(conn, line_id, quantity_to_db(quantity))
+            rows = [r._replace(quantity_milli=quantity_to_db(quantity)) if r.id == line_id else r for r in rows]
+        else:
+            line_id = new_id()
+            position = max((r.position for r in rows), default=0) + 1
+            till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, 1000, product.price, code)
+            rows.append(till_queries.CartLineRow(
+                line_id, product.id, product.sku, product.name, product.unit, 1000, product.price,
+                product.tax_code, product.tax_percent, position))
+        return _view(conn, cart_id, rows, last_line_id=line_id)
 
     def set_quantity(self, actor: StaffSession, till_id: str, line_id: str, quantity: Decimal) -> CartView:
         actor.require(Permission.SELL)

@@ -55,6 +55,14 @@ def product_by_code(conn: sqlite3.Connection, lookup_key: str, sku: str) -> Prod
     return ProductRow(*row) if row else None
 
 
+def product_by_id(conn: sqlite3.Connection, product_id: str) -> ProductRow | None:
+    row = conn.execute(
+        f"SELECT {PRODUCT_COLUMNS} FROM products p JOIN tax_rates t ON t.id = p.tax_rate_id WHERE p.id = ?",
+        (product_id,),
+    ).fetchone()
+    return ProductRow(*row) if row else None
+
+
 def store_pricing(conn: sqlite3.Connection) -> tuple[str, str, bool] | None:
     row = conn.execute("SELECT currency, locale, prices_include_tax FROM store_settings LIMIT 1").fetchone()
     return (row[0], row[1], bool(row[2])) if row else None

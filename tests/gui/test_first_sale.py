@@ -205,3 +205,27 @@ def test_scans_land_even_when_the_cart_table_has_focus(qtbot, window):
     model = window.checkout.model
     quantities = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
     assert quantities == {"Whole milk 1 L": "1", "Dish soap 500 ml": "10"}
+
+
+def test_typed_name_then_f3_finds_and_adds_the_product(qtbot, window):
+    checkout = window.checkout
+    qtbot.keyClicks(checkout.scan_field, "whole mil")
+    qtbot.keyClick(checkout.scan_field, Qt.Key.Key_Return)
+    assert "F3" in checkout.message.text() and checkout.model.rowCount() == 0
+
+    def pick(dialog):
+        assert dialog.query.text() == "whole mil"
+        assert dialog.results.count() >= 1
+        qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+
+    when_dialog_opens(qtbot, pick)
+    qtbot.keyClick(checkout.scan_field, Qt.Key.Key_F3)
+    assert checkout.model.index(0, 0).data() == "Whole milk 1 L"
+
+    def pick_by_pinyin(dialog):
+        qtbot.keyClicks(dialog.query, "niunai")
+        qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+
+    when_dialog_opens(qtbot, pick_by_pinyin)
+    checkout.find_button.click()
+    assert checkout.model.index(1, 0).data() == "牛奶 1L"

@@ -1,0 +1,69 @@
+"""Find a product by typing (name, SKU, barcode, brand, pinyin) and pick it for the cart.
+
+The same catalog search as the catalog window; Enter takes the highlighted product.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+
+from shopdesk.domain.money import format_money
+from shopdesk.services.catalog_search import CatalogSearch, SearchHit
+
+PICKER_LIMIT = 30
+SEARCH_DELAY_MS = 120
+
+
+class ProductPicker(QDialog):
+    def __init__(self, search: CatalogSearch, currency: str, locale: str, text: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.search_service, self.currency, self.locale = search, currency, locale
+        self.chosen: SearchHit | None = None
+        self.setWindowTitle(self.tr("Find a product"))
+        self.resize(560, 420)
+        self.query = QLineEdit(self)
+        self.query.setObjectName("pickerQuery")
+        self.query.setPlaceholderText(self.tr("Name, SKU, barcode, brand or pinyin"))
+        self.results = QListWidget(self)
+        self.results.setObjectName("pickerResults")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results, 1)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.query.textChanged.connect(self._timer.start)
+        self.query.returnPressed.connect(self.take_current)
+        self.results.itemActivated.connect(lambda _item: self.take_current())
+        self.query.installEventFilter(self)
+        self.query.setText(text)
+        self.refresh()
+        self.query.setFocus()
+
+    def eventFilter(self, watched, event) -> bool:
+        # Up/Down in the query move through the results, so hands stay on the keyboard.
+        if watched is self.query and event.type() == event.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Up, Qt.Key.Key_Down):
+            row = self.results.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
+            self.results.setCurrentRow(max(0, min(row, self.results.count() - 1)))
+            return True
+        return super().eventFilter(watched, event)
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        self.results.clear()
+        for hit in self.search_service.search(self.query.text(), limit=PICKER_LIMIT):
+            item = QListWidgetItem(f"{hit.name}  ·  {hit.sku}  ·  {format_money(hit.price, self.currency, self.locale)}")
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def take_current(self) -> None:
+        if self._timer.isActive():
+            self.refresh()  # Enter typed before the pause: search what is in the box now
+        item = self.results.currentItem()
+        if item is None:
+            return
+        self.chosen = item.data(Qt.ItemDataRole.UserRole)
+        self.accept()
