@@ -138,3 +138,16 @@ def test_low_stock_filter_and_cashier_cannot_edit(qtbot, store, products):
     window.low_stock.click()
     assert window.model.rowCount() == 0  # no reorder points set
     QApplication.processEvents()
+
+
+def test_search_as_you_type_and_exact_barcode_first(qtbot, store, products):
+    window = open_window(qtbot, store)
+    qtbot.keyClicks(window.search, "036000291452")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+    assert window.model.index(0, CatalogModel.SKU).data() == "BREAD"
+    window.search.clear()
+    qtbot.keyClicks(window.search, "nn")  # pinyin initials of 牛奶
+    qtbot.waitUntil(lambda: names(window) == ["牛奶 1L"], timeout=3000)
+    window.search.clear()
+    qtbot.keyClicks(window.search, 'AND( "o\'neil* 100%')  # nothing breaks, nothing found
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=3000)
