@@ -18,6 +18,8 @@ from bench import emit, log
 # Modules are imported only when run, so one broken benchmark does not hide the others.
 BENCHMARKS: dict[str, str] = {
     "checkout": "bench.checkout",
+    "catalog_import": "bench.catalog_import",
+    "search": "bench.search",
 }
 
 

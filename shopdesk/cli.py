@@ -61,6 +61,28 @@ def build_parser() -> argparse.ArgumentParser:
     stock_sub = stock.add_subparsers(dest="stock_command", metavar="ACTION", required=True)
     verify = stock_sub.add_parser("verify", help="prove every balance equals the sum of the ledger")
     _db_option(verify, top=False)
+
+    importer = sub.add_parser("import", help="import data from a file (as the database's first owner)")
+    _db_option(importer, top=False)
+    import_sub = importer.add_subparsers(dest="import_what", metavar="WHAT", required=True)
+    import_products = import_sub.add_parser(
+        "products", help="create and update products from a CSV file (see shopdesk.services.catalog_import)")
+    _db_option(import_products, top=False)
+    import_products.add_argument("file", type=Path, metavar="FILE.csv")
+    import_products.add_argument("--create-categories", action=argparse.BooleanOptionalAction, default=True,
+                                 help="create categories the file names that do not exist (default: yes)")
+    import_products.add_argument("--dry-run", action="store_true", help="only check the file and show what would change")
+
+    exporter = sub.add_parser("export", help="export data to a file")
+    _db_option(exporter, top=False)
+    export_sub = exporter.add_subparsers(dest="export_what", metavar="WHAT", required=True)
+    export_products = export_sub.add_parser("products", help="write the catalog as CSV (UTF-8, importable again)")
+    _db_option(export_products, top=False)
+    export_products.add_argument("file", type=Path, metavar="FILE.csv")
+    export_products.add_argument("--category", metavar="NAME", help='only this category and its subcategories, '
+                                 'as a path: "Food > Dairy"')
+    export_products.add_argument("--brand", metavar="NAME", help="only products of this brand")
+    export_products.add_argument("--active-only", action="store_true", help="leave out inactive products")
     return parser
 
 
@@ -132,6 +154,55 @@ def cmd_stock_verify(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """``shopdesk import products FILE.csv``: preview, and unless --dry-run or rows are
+    rejected, apply in one transaction. Acts as the database's first owner (see
+    catalog_import.first_owner); rejected rows go to stderr and the exit code is 1."""
+    from shopdesk.services.catalog_import import CatalogImport, ImportRejected, first_owner
+
+    db = _open(args.db)
+    try:
+        actor = first_owner(db)
+        importer = CatalogImport(db)
+        preview = importer.preview(actor, args.file, create_categories=args.create_categories)
+        print(f"{args.file}: {preview.summary()}.")
+        for category in preview.new_categories:
+            print(f"  new category: {category}")
+        if preview.rejects:
+            for error in preview.rejects:
+                print(error, file=sys.stderr)
+            print(f"{len(preview.rejects)} row(s) rejected; nothing was imported.", file=sys.stderr)
+            return 1
+        if args.dry_run:
+            print("Dry run: nothing was imported.")
+            return 0
+        try:
+            result = importer.apply(actor, preview)
+        except ImportRejected as err:
+            for error in err.rejects:
+                print(error, file=sys.stderr)
+            print(f"shopdesk: {err}", file=sys.stderr)
+            return 1
+    finally:
+        db.close()
+    print(f"Imported: {result.created} created, {result.updated} updated.")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from shopdesk.services.catalog_export import category_by_path, export_products_csv
+
+    db = _open(args.db)
+    try:
+        category = category_by_path(db, args.category) if args.category else None
+        count = export_products_csv(db, args.file, category_id=category, brand=args.brand,
+                                    active_only=args.active_only)
+    finally:
+        db.close()
+    print(f"Exported {count} product(s) to {args.file}.")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from shopdesk.gui.app import run_app
 
@@ -141,7 +212,8 @@ def cmd_gui(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"init": cmd_init, "demo": cmd_demo, "stock": cmd_stock_verify, None: cmd_gui}
+    handlers = {"init": cmd_init, "demo": cmd_demo, "stock": cmd_stock_verify, "import": cmd_import,
+                "export": cmd_export, None: cmd_gui}
     try:
         return handlers[args.command](args)
     except ShopDeskError as err:

@@ -2,7 +2,8 @@
 
 One lookup serves the catalog window, the checkout scan field and the product picker.
 Results come in this order: the product whose barcode is exactly the query, the product
-whose SKU is exactly the query, then the best text matches.
+whose SKU is exactly the query (both marked ``exact``), products named exactly as typed,
+then the best text matches by bm25 rank. A scanned GTIN that hits returns just its product.
 
 Text matching runs on the two FTS5 tables of :mod:`shopdesk.store.search_index`:
 
@@ -61,6 +62,9 @@ SELECT {_COLUMNS} FROM barcodes b JOIN products p ON p.id = b.product_id
 
 _BY_SKU = f"SELECT {_COLUMNS} FROM products p WHERE p.sku IN (?, ?, ?)"
 
+# A product named exactly as typed leads the text matches (one probe of ix_products_name_seq).
+_BY_NAME = f"SELECT {_COLUMNS} FROM products p WHERE p.name = ? ORDER BY p.seq LIMIT ?"
+
 _SCORE = "bm25(product_search, {})".format(", ".join(str(w) for w in WEIGHTS))
 
 # The FTS subquery ranks and cuts first; only the top rows are joined to products.
@@ -96,6 +100,14 @@ def _printable(text: str) -> str:
             continue
         out.append(" " if kind == "Cc" or kind[0] == "Z" else ch)
     return "".join(out)
+
+
+def _code_text(text: str) -> str:
+    """A code as scanned or typed: control characters (``\\r``, GS, BOM) dropped, trimmed."""
+    text = text[:MAX_QUERY_CHARS * 2]
+    if not text.isprintable():
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    return text.strip()
 
 
 def clean_query(query: str) -> str:
@@ -145,13 +157,10 @@ def search_products(
     SKU hit, then text matches by rank. At most ``limit`` hits; never raises on user text."""
     if limit <= 0 or not query:
         return []
-    raw = query[: MAX_QUERY_CHARS * 2]
-    if not raw.isprintable():
-        raw = _printable(raw)
-    raw = raw.strip()
-    cleaned = clean_query(raw)
+    cleaned = clean_query(query)
     if not cleaned:
         return []
+    raw = _code_text(query)  # as typed or scanned, for the barcode, SKU and name probes
 
     def wanted(row: tuple) -> bool:
         return ((not active_only or row[7])
@@ -178,6 +187,10 @@ def search_products(
             seen.add(row[0])
     if len(hits) >= limit:
         return hits[:limit]
+    for row in conn.execute(_BY_NAME, (raw, limit)):
+        if row[0] not in seen and wanted(row):
+            hits.append(_hit(row, False))
+            seen.add(row[0])
 
     trigram, words = match_expressions(cleaned)
     if trigram and words:
@@ -191,6 +204,8 @@ def search_products(
     # Fetch a little more than needed; filters (category, brand) may discard most rows,
     # so widen the window until enough pass or the matches run out.
     need = limit - len(hits)
+    if need <= 0:
+        return hits[:limit]
     window = need + len(seen) + (8 if category_id is None and brand is None else need * 8)
     while True:
         params[1] = window
@@ -205,10 +220,7 @@ def search_products(
 
 def lookup_code(conn: sqlite3.Connection, code: str) -> SearchHit | None:
     """The product whose barcode (or else SKU) is exactly ``code``, active or not."""
-    raw = (code or "")[:MAX_QUERY_CHARS]
-    if not raw.isprintable():
-        raw = _printable(raw)
-    raw = raw.strip()
+    raw = _code_text(code or "")
     if not raw:
         return None
     try:
