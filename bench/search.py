@@ -16,6 +16,7 @@ Subject and floor alternate call by call (who goes first alternates each round).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import sqlite3
 import sys
@@ -27,9 +28,11 @@ import argon2
 
 from bench import Profiler, comparison, log, timed
 from shopdesk.domain.gtin import barcode_lookup_key
+from shopdesk.services import demo
 from shopdesk.services.auth import use_hasher
 from shopdesk.services.catalog_search import CatalogSearch, clean_query, match_expressions
 from shopdesk.services.demo import add_demo_products, ensure_demo_store
+from shopdesk.store import search_index
 from shopdesk.store.database import open_database
 
 PARTS = ("search_1char", "search_2char", "search_3char", "search_5char", "search_barcode")
@@ -44,7 +47,7 @@ QUERIES = {
     "search_1char": ["m", "b", "c", "s", "牛", "米", "巧", "1"],
     "search_2char": ["mi", "br", "ch", "牛奶", "米饼", "蒙牛", "mb", "bj"],
     "search_3char": ["mil", "bre", "cho", "oli", "巧克力", "笔记本", "mib", "gua"],
-    "search_5char": ["milk ", "bread", "choco", "olive", "黑巧克力 ", "蒙牛 米饼", "mibin", "选牛奶1"],
+    "search_5char": ["milk ", "bread", "chees", "olive", "黑巧克力 ", "蒙牛 米饼", "mibin", "选黑巧克力"],
 }
 
 
@@ -62,8 +65,15 @@ QUICK = Sizes(products=20_000, rounds=5, lookups=200, warmup=1, profiled=20)
 
 
 def database_file(products: int, seed: int = SEED) -> Path:
-    """The cached demo database of this size, built on first use."""
-    path = OUT / f"search-{products}-{seed}.sqlite"
+    """The cached demo database of this size, built on first use.
+
+    Keyed by size, seed and a hash of the code that makes the data (demo generator and
+    search index), so a change there builds a fresh file instead of measuring a stale one.
+    """
+    makers = hashlib.sha1()
+    for module in (demo, search_index):
+        makers.update(Path(module.__file__).read_bytes())
+    path = OUT / f"search-{products}-{seed}-{makers.hexdigest()[:10]}.sqlite"
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -47,3 +48,38 @@ def run_in_background(
     relay.done.connect(lambda result: finish(on_done, result))
     relay.failed.connect(lambda err: finish(on_error, err))
     QThreadPool.globalInstance().start(_Task(fn, relay))
+
+
+class BackgroundJob(QObject):
+    """Long work with a progress bar and a Cancel button.
+
+    ``fn(progress, cancelled)`` runs on the thread pool; it calls ``progress(done, total)``
+    now and then and stops (raising) when ``cancelled()`` turns true. The signals arrive on
+    the GUI thread.
+    """
+
+    progressed = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any], parent=None) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        self._cancel = threading.Event()
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+        self._cancel.clear()
+
+        def work():
+            return self._fn(lambda done, total: self.progressed.emit(done, total), self._cancel.is_set)
+
+        def finish(signal, value):
+            self.running = False
+            signal.emit(value)
+
+        run_in_background(work, lambda result: finish(self.done, result), lambda err: finish(self.failed, err))
+
+    def cancel(self) -> None:
+        self._cancel.set()

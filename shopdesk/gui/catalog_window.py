@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -21,11 +25,14 @@ from PySide6.QtWidgets import (
 from shopdesk.domain.errors import ShopDeskError
 from shopdesk.domain.permissions import Permission
 from shopdesk.domain.product_fields import parse_option_axes
+from shopdesk.gui.background import BackgroundJob
 from shopdesk.gui.catalog_model import CatalogModel
 from shopdesk.gui.context import AppContext
+from shopdesk.gui.import_dialog import ImportDialog
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_dialog import ProductDialog
 from shopdesk.services.catalog_browse import CatalogBrowser, CatalogFilter
+from shopdesk.services.catalog_export import export_products_csv
 
 COLUMN_WIDTHS = {CatalogModel.SKU: 120, CatalogModel.BRAND: 100, CatalogModel.CATEGORY: 110,
                  CatalogModel.PRICE: 80, CatalogModel.ON_HAND: 70, CatalogModel.REORDER: 80,
@@ -71,6 +78,10 @@ class CatalogWindow(QWidget):
         self.new_button = QPushButton(self.tr("&New product…"), self)
         self.edit_button = QPushButton(self.tr("&Edit…"), self)
         self.variants_button = QPushButton(self.tr("&Variants…"), self)
+        self.import_button = QPushButton(self.tr("&Import CSV…"), self)
+        self.export_button = QPushButton(self.tr("E&xport CSV…"), self)
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button.clicked.connect(self.export_csv)
         self.new_button.clicked.connect(self.new_product)
         self.edit_button.clicked.connect(self.edit_selected)
         self.variants_button.clicked.connect(self.make_variants)
@@ -84,7 +95,8 @@ class CatalogWindow(QWidget):
         filters.addWidget(self.active)
         filters.addWidget(self.low_stock)
         actions = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.variants_button):
+        for button in (self.new_button, self.edit_button, self.variants_button, self.import_button,
+                       self.export_button):
             actions.addWidget(button)
         actions.addWidget(self.message, 1)
         root = QVBoxLayout(self)
@@ -109,7 +121,7 @@ class CatalogWindow(QWidget):
     def refresh_permissions(self) -> None:
         staff = self.ctx.staff
         can_edit = bool(staff and staff.can(Permission.MANAGE_CATALOG))
-        for button in (self.new_button, self.edit_button, self.variants_button):
+        for button in (self.new_button, self.edit_button, self.variants_button, self.import_button):
             button.setEnabled(can_edit)
 
     def load_categories(self) -> None:
@@ -169,6 +181,41 @@ class CatalogWindow(QWidget):
             self.message.setText(error_text(err))
             return
         self._after_change(self.tr("%n variant(s) created.", "", len(created)))
+
+    def import_csv(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import products"), "",
+                                                  self.tr("CSV files (*.csv *.txt);;All files (*)"))
+        if not path:
+            return
+        dialog = ImportDialog(self.ctx, Path(path), self)
+        if dialog.exec() and dialog.result is not None:
+            self._after_change(self.tr("Imported: %1 created, %2 updated.")
+                               .replace("%1", str(dialog.result.created))
+                               .replace("%2", str(dialog.result.updated)))
+
+    def export_csv(self, path: str | None = None) -> None:
+        """Export what the filters show (category, brand, active) as CSV, off the GUI thread."""
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export products"), "products.csv",
+                                                  self.tr("CSV files (*.csv)"))
+        if not path:
+            return
+        flt = self.current_filter()
+        db = self.ctx.db
+        progress = QProgressDialog(self.tr("Exporting products…"), self.tr("Cancel"), 0, 0, self)
+        progress.setMinimumDuration(300)
+        job = BackgroundJob(lambda report, cancelled: export_products_csv(
+            db, path, category_id=flt.category_id, brand=flt.brand, active_only=flt.active is True,
+            progress=report, cancel=cancelled), self)
+        job.progressed.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
+        progress.canceled.connect(job.cancel)
+        job.done.connect(lambda count: (progress.reset(), self.message.setText(
+            self.tr("%1 products exported to %2.").replace("%1", str(count)).replace("%2", path))))
+        job.failed.connect(lambda err: (progress.reset(), self.message.setText(
+            error_text(err) if isinstance(err, ShopDeskError) else str(err))))
+        self.export_job = job
+        job.start()
 
     def _after_change(self, text: str) -> None:
         self.load_categories()

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from shopdesk.domain.errors import InvalidBarcode
@@ -242,25 +240,11 @@ class CatalogSearch:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @contextmanager
-    def _reader(self) -> Iterator[sqlite3.Connection]:
-        """A deferred read transaction on the bare connection (one snapshot for all lookups)."""
-        pooled = self.db.engine.raw_connection()
-        try:
-            conn = pooled.driver_connection
-            conn.execute("BEGIN DEFERRED")
-            try:
-                yield conn
-            finally:
-                conn.execute("ROLLBACK")
-        finally:
-            pooled.close()
-
     def search(self, query: str, **kw) -> list[SearchHit]:
         """See :func:`search_products` (keywords: limit, active_only, category_id, brand)."""
         if not query or not query.strip():
             return []
-        with self._reader() as conn:
+        with self.db.raw_reader() as conn:
             return search_products(conn, query, **kw)
 
     def lookup_code(self, code: str) -> SearchHit | None:

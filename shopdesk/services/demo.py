@@ -149,7 +149,7 @@ def add_demo_products(db: Database, count: int, *, sales: int = 200, seed: int =
             category, (is_food, (low, high), items) = names[i % len(names)]
             english, chinese, sizes = rng.choice(items)
             size = rng.choice(sizes)
-            if i % 4 == 3:
+            if (i // len(names)) % 4 == 3:  # Chinese names across every category
                 brand = rng.choice(BRANDS_ZH)
                 name = f"{brand} {rng.choice(STYLES_ZH)}{chinese} {size}"
             else:
@@ -158,7 +158,7 @@ def add_demo_products(db: Database, count: int, *, sales: int = 200, seed: int =
             pid = new_id()
             price = _plausible_price(rng, low, high)
             tax_id, tax = reduced if is_food else std
-            prefix = "690" if i % 4 == 3 else "400"
+            prefix = "690" if (i // len(names)) % 4 == 3 else "400"
             code = make_gtin(f"{prefix}{i:09d}")
             products.append({
                 "id": pid, "seq": first_seq + i - offset, "brand": brand, "sku": f"SKU-{i:07d}", "name": name, "description": "", "category_id": categories[category],

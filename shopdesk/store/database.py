@@ -135,6 +135,20 @@ class Database:
         finally:
             pooled.close()
 
+    @contextmanager
+    def raw_reader(self) -> Iterator[sqlite3.Connection]:
+        """A deferred read on the bare sqlite3 connection: one snapshot, blocks no writer."""
+        pooled = self.engine.raw_connection()
+        try:
+            conn = pooled.driver_connection
+            conn.execute("BEGIN DEFERRED")
+            try:
+                yield conn
+            finally:
+                conn.execute("ROLLBACK")
+        finally:
+            pooled.close()
+
     def close(self) -> None:
         self.engine.dispose()
 

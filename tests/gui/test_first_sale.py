@@ -58,7 +58,11 @@ def when_dialog_opens(qtbot, action) -> None:
         if dialog is None:
             QTimer.singleShot(10, attempt)
             return
-        action(dialog)
+        try:
+            action(dialog)
+        except BaseException:
+            dialog.reject()  # a failed check must fail the test, not leave exec() waiting
+            raise
     QTimer.singleShot(0, attempt)
 
 
