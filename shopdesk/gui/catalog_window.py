@@ -33,6 +33,7 @@ from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_dialog import ProductDialog
 from shopdesk.services.catalog_browse import CatalogBrowser, CatalogFilter
 from shopdesk.services.catalog_export import export_products_csv
+from shopdesk.services.catalog_search import worth_searching_as_you_type
 
 COLUMN_WIDTHS = {CatalogModel.SKU: 120, CatalogModel.BRAND: 100, CatalogModel.CATEGORY: 110,
                  CatalogModel.PRICE: 80, CatalogModel.ON_HAND: 70, CatalogModel.REORDER: 80,
@@ -108,7 +109,8 @@ class CatalogWindow(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(self._search_timer.start)
+        self.search.textChanged.connect(self._on_search_typed)
+        self.search.returnPressed.connect(self.apply_filter)
         self.brand.textChanged.connect(self._search_timer.start)
         self.category.currentIndexChanged.connect(self.apply_filter)
         self.active.currentIndexChanged.connect(self.apply_filter)
@@ -141,6 +143,12 @@ class CatalogWindow(QWidget):
             brand=self.brand.text().strip() or None, active=self.active.currentData(),
             low_stock=self.low_stock.isChecked(),
         )
+
+    def _on_search_typed(self, text: str) -> None:
+        if worth_searching_as_you_type(text):
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
 
     def apply_filter(self) -> None:
         self._search_timer.stop()

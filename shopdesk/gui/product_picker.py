@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 from shopdesk.domain.money import format_money
-from shopdesk.services.catalog_search import CatalogSearch, SearchHit
+from shopdesk.services.catalog_search import CatalogSearch, SearchHit, worth_searching_as_you_type
 
 PICKER_LIMIT = 30
 SEARCH_DELAY_MS = 120
@@ -20,6 +20,7 @@ class ProductPicker(QDialog):
         super().__init__(parent)
         self.search_service, self.currency, self.locale = search, currency, locale
         self.chosen: SearchHit | None = None
+        self._searched = ""
         self.setWindowTitle(self.tr("Find a product"))
         self.resize(560, 420)
         self.query = QLineEdit(self)
@@ -32,7 +33,8 @@ class ProductPicker(QDialog):
         layout.addWidget(self.results, 1)
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
-        self.query.textChanged.connect(self._timer.start)
+        self.query.textChanged.connect(
+            lambda text: self._timer.start() if worth_searching_as_you_type(text) else self._timer.stop())
         self.query.returnPressed.connect(self.take_current)
         self.results.itemActivated.connect(lambda _item: self.take_current())
         self.query.installEventFilter(self)
@@ -51,6 +53,7 @@ class ProductPicker(QDialog):
 
     def refresh(self) -> None:
         self._timer.stop()
+        self._searched = self.query.text()
         self.results.clear()
         for hit in self.search_service.search(self.query.text(), limit=PICKER_LIMIT):
             item = QListWidgetItem(f"{hit.name}  ·  {hit.sku}  ·  {format_money(hit.price, self.currency, self.locale)}")
@@ -60,8 +63,8 @@ class ProductPicker(QDialog):
             self.results.setCurrentRow(0)
 
     def take_current(self) -> None:
-        if self._timer.isActive():
-            self.refresh()  # Enter typed before the pause: search what is in the box now
+        if self.query.text() != self._searched:
+            self.refresh()  # Enter before the type-ahead ran: search what is in the box now
         item = self.results.currentItem()
         if item is None:
             return

@@ -151,3 +151,13 @@ def test_search_as_you_type_and_exact_barcode_first(qtbot, store, products):
     window.search.clear()
     qtbot.keyClicks(window.search, 'AND( "o\'neil* 100%')  # nothing breaks, nothing found
     qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=3000)
+
+
+def test_one_character_waits_for_enter(qtbot, store, products):
+    window = open_window(qtbot, store)
+    everything = window.model.rowCount()
+    qtbot.keyClicks(window.search, "w")
+    qtbot.wait(400)
+    assert window.model.rowCount() == everything  # no search on a single character
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert names(window) == ["Whole milk 1 L"]
