@@ -29,6 +29,7 @@ from shopdesk.gui.background import BackgroundJob
 from shopdesk.gui.catalog_model import CatalogModel
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.import_dialog import ImportDialog
+from shopdesk.gui.labels_dialog import LabelsDialog
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_dialog import ProductDialog
 from shopdesk.services.catalog_browse import CatalogBrowser, CatalogFilter
@@ -67,6 +68,7 @@ class CatalogWindow(QWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(CatalogModel.NAME, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.view.header()
         header.setStretchLastSection(False)
@@ -83,6 +85,8 @@ class CatalogWindow(QWidget):
         self.export_button = QPushButton(self.tr("E&xport CSV…"), self)
         self.import_button.clicked.connect(self.import_csv)
         self.export_button.clicked.connect(self.export_csv)
+        self.labels_button = QPushButton(self.tr("Print &labels…"), self)
+        self.labels_button.clicked.connect(self.print_labels)
         self.new_button.clicked.connect(self.new_product)
         self.edit_button.clicked.connect(self.edit_selected)
         self.variants_button.clicked.connect(self.make_variants)
@@ -96,8 +100,8 @@ class CatalogWindow(QWidget):
         filters.addWidget(self.active)
         filters.addWidget(self.low_stock)
         actions = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.variants_button, self.import_button,
-                       self.export_button):
+        for button in (self.new_button, self.edit_button, self.variants_button, self.labels_button,
+                       self.import_button, self.export_button):
             actions.addWidget(button)
         actions.addWidget(self.message, 1)
         root = QVBoxLayout(self)
@@ -189,6 +193,19 @@ class CatalogWindow(QWidget):
             self.message.setText(error_text(err))
             return
         self._after_change(self.tr("%n variant(s) created.", "", len(created)))
+
+    def selected_product_ids(self) -> list[str]:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        return [self.model.data(index, CatalogModel.PRODUCT_ID_ROLE) for index in rows]
+
+    def print_labels(self) -> None:
+        ids = self.selected_product_ids()
+        if not ids:
+            self.message.setText(self.tr("Select the products to label first."))
+            return
+        dialog = LabelsDialog(self.ctx.db, ids, self)
+        if dialog.exec() and dialog.saved_path is not None:
+            self.message.setText(self.tr("Labels saved to %1.").replace("%1", str(dialog.saved_path)))
 
     def import_csv(self, path: str | None = None) -> None:
         if not path:

@@ -94,8 +94,12 @@ def test_create_a_product_by_typing_and_edit_its_price(qtbot, store, products):
         assert rows[0] == ["Max Manager", "€3.49", "€2.99"]
         dialog.reject()
 
-    when_dialog_opens(qtbot, read_history)
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.index(r, CatalogModel.SKU).data() == "TEA-G")
+    window.view.setCurrentIndex(window.model.index(row, 0))
+    ran = when_dialog_opens(qtbot, read_history)
     window.edit_selected()
+    assert ran, "the product dialog did not open"
 
 
 def test_bad_input_in_the_product_form_names_the_field(qtbot, store, products):
@@ -161,3 +165,37 @@ def test_one_character_waits_for_enter(qtbot, store, products):
     assert window.model.rowCount() == everything  # no search on a single character
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert names(window) == ["Whole milk 1 L"]
+
+
+def test_print_labels_for_selected_products_decodes(qtbot, store, products, tmp_path):
+    import pymupdf
+    import zxingcpp
+    from PySide6.QtCore import QItemSelectionModel
+
+    from shopdesk.domain.gtin import barcode_lookup_key
+    from shopdesk.gui.labels_dialog import LabelsDialog
+
+    window = open_window(qtbot, store)
+    wanted = {"MILK-1L", "BREAD"}
+    selection = window.view.selectionModel()
+    for r in range(window.model.rowCount()):
+        if window.model.index(r, CatalogModel.SKU).data() in wanted:
+            selection.select(window.model.index(r, 0),
+                             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    target = tmp_path / "labels.pdf"
+
+    def save(dialog: LabelsDialog):
+        dialog.copies.setValue(2)
+        dialog.save(str(target))
+
+    when_dialog_opens(qtbot, save)
+    window.labels_button.click()
+    assert "Labels saved" in window.message.text()
+    page = pymupdf.open(target)[0]
+    pix = page.get_pixmap(dpi=200)
+    from PIL import Image
+
+    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    decoded = sorted(barcode_lookup_key(b.text) for b in zxingcpp.read_barcodes(image))
+    expected = sorted([barcode_lookup_key("4006381333931")] * 2 + [barcode_lookup_key("036000291452")] * 2)
+    assert decoded == expected

@@ -51,19 +51,30 @@ def window(qtbot, store, products):
     return main
 
 
-def when_dialog_opens(qtbot, action) -> None:
-    """Act on the next modal dialog as soon as it is shown (exec() blocks the test)."""
+def when_dialog_opens(qtbot, action, timeout_ms: int = 5000) -> list:
+    """Act on the next modal dialog as soon as it is shown (exec() blocks the test).
+
+    Returns a list that holds the dialog once the action ran, so a test can assert it did;
+    an action still waiting after ``timeout_ms`` gives up rather than haunt a later test.
+    """
+    ran: list = []
+    deadline = [timeout_ms // 10]
+
     def attempt():
         dialog = QApplication.activeModalWidget()
         if dialog is None:
-            QTimer.singleShot(10, attempt)
+            deadline[0] -= 1
+            if deadline[0] > 0:
+                QTimer.singleShot(10, attempt)
             return
+        ran.append(dialog)
         try:
             action(dialog)
         except BaseException:
             dialog.reject()  # a failed check must fail the test, not leave exec() waiting
             raise
     QTimer.singleShot(0, attempt)
+    return ran
 
 
 def test_wrong_password_shows_a_message_and_stays_open(qtbot, store):
