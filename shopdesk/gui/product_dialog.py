@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -25,6 +32,7 @@ from shopdesk.gui.context import AppContext
 from shopdesk.gui.forms import load_form
 from shopdesk.gui.messages import error_text
 from shopdesk.services.catalog import UNITS, ProductDraft
+from shopdesk.services.product_images import ProductImages
 
 
 class ProductDialog(QDialog):
@@ -50,6 +58,10 @@ class ProductDialog(QDialog):
         }
         self.tabs: QTabWidget = find(QTabWidget, "tabs")
         self.history: QTableWidget = find(QTableWidget, "historyTable")
+        self.pictures: QListWidget = find(QListWidget, "picturesList")
+        self.images = ProductImages(ctx.db)
+        find(QPushButton, "addPictureButton").clicked.connect(lambda: self.add_picture())
+        find(QPushButton, "removePictureButton").clicked.connect(self.remove_picture)
         self.error: QLabel = find(QLabel, "errorLabel")
         self.fields["tax_code"].addItems(ctx.catalog.tax_codes())
         self.fields["unit"].addItems(UNITS)
@@ -60,8 +72,9 @@ class ProductDialog(QDialog):
         buttons.rejected.connect(self.reject)
         if product_id is not None:
             self._load(product_id)
-        else:
-            self.tabs.setTabEnabled(1, False)
+        else:  # pictures and history belong to a saved product
+            self.tabs.setTabEnabled(self.tabs.indexOf(find(QWidget, "picturesTab")), False)
+            self.tabs.setTabEnabled(self.tabs.indexOf(find(QWidget, "historyTab")), False)
         self.fields["sku" if product_id is None else "name"].setFocus()
 
     def _load(self, product_id: str) -> None:
@@ -82,6 +95,44 @@ class ProductDialog(QDialog):
         self.fields["description"].setPlainText(d.description)
         self.fields["active"].setChecked(d.active)
         self._load_history(product_id)
+        self._load_pictures()
+
+    def _load_pictures(self) -> None:
+        self.pictures.clear()
+        for thumb in self.images.thumbnails(self.product_id):
+            pixmap = QPixmap()
+            pixmap.loadFromData(thumb.png, "PNG")
+            item = QListWidgetItem(QIcon(pixmap), f"{thumb.width} × {thumb.height}")
+            item.setData(Qt.ItemDataRole.UserRole, thumb.image_id)
+            self.pictures.addItem(item)
+
+    def add_picture(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Add a picture"), "",
+                                                  self.tr("Pictures (*.png *.jpg *.jpeg *.webp *.gif)"))
+        if not path:
+            return
+        try:
+            self.images.add(self.ctx.require_staff(), self.product_id, Path(path).read_bytes())
+        except ShopDeskError as err:
+            self.error.setText(error_text(err))
+            return
+        except OSError as err:
+            self.error.setText(str(err))
+            return
+        self.error.clear()
+        self._load_pictures()
+
+    def remove_picture(self) -> None:
+        item = self.pictures.currentItem()
+        if item is None:
+            return
+        try:
+            self.images.remove(self.ctx.require_staff(), self.product_id, item.data(Qt.ItemDataRole.UserRole))
+        except ShopDeskError as err:
+            self.error.setText(error_text(err))
+            return
+        self._load_pictures()
 
     def _load_history(self, product_id: str) -> None:
         rows = self.ctx.catalog.price_history(product_id)

@@ -199,3 +199,23 @@ def test_print_labels_for_selected_products_decodes(qtbot, store, products, tmp_
     decoded = sorted(barcode_lookup_key(b.text) for b in zxingcpp.read_barcodes(image))
     expected = sorted([barcode_lookup_key("4006381333931")] * 2 + [barcode_lookup_key("036000291452")] * 2)
     assert decoded == expected
+
+
+def test_add_a_picture_in_the_product_dialog(qtbot, store, products, tmp_path):
+    from tests.services.test_product_images import png
+
+    picture = tmp_path / "milk.png"
+    picture.write_bytes(png(640, 480))
+    ctx = AppContext(store)
+    ctx.staff = login(store, "manager")
+    dialog = ProductDialog(ctx, products["MILK-1L"])
+    qtbot.addWidget(dialog)
+    dialog.add_picture(str(picture))
+    assert dialog.pictures.count() == 1 and dialog.pictures.item(0).text() == "640 × 480"
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG garbage")
+    dialog.add_picture(str(broken))
+    assert "not a picture" in dialog.error.text() and dialog.pictures.count() == 1
+    dialog.pictures.setCurrentRow(0)
+    dialog.remove_picture()
+    assert dialog.pictures.count() == 0
