@@ -76,6 +76,7 @@ class ImportDialog(QDialog):
         table.setHorizontalHeaderLabels(headers)
         table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)  # the Row column is the file's row number
         return table
 
     # -- preview ---------------------------------------------------------------------------
