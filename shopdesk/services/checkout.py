@@ -22,7 +22,7 @@ from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.money import format_money
 from shopdesk.domain.permissions import Permission
 from shopdesk.domain.tax import TaxRate as DomainTaxRate
-from shopdesk.services import audit, stock
+from shopdesk.services import audit, catalog_search, stock
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store import till_queries
 from shopdesk.store.database import Database, dbapi_connection
@@ -129,9 +129,11 @@ class CheckoutService:
         """A scanned or typed barcode (or SKU): add the product, or one more of it."""
         actor.require(Permission.SELL)
         code = (code or "").strip()
-        key = barcode_lookup_key(code)  # refuses mis-scans before touching the database
+        barcode_lookup_key(code)  # refuses mis-scans (wrong check digit) before any lookup
         with self.db.raw_transaction() as conn:
-            product = till_queries.product_by_code(conn, key, code)
+            # The catalog's own exact lookup, shared with the product picker and search.
+            hit = catalog_search.lookup_code(conn, code)
+            product = till_queries.product_by_id(conn, hit.product_id) if hit else None
             if product is None:
                 raise UnknownBarcode(code)
             return self._add_one(conn, actor, till_id, product, code)

@@ -14,16 +14,6 @@ from typing import NamedTuple
 
 PRODUCT_COLUMNS = """p.id, p.sku, p.name, p.price, p.unit, p.active, t.code, t.percent"""
 
-_PRODUCT_BY_BARCODE = f"""
-SELECT {PRODUCT_COLUMNS} FROM barcodes b
-  JOIN products p ON p.id = b.product_id
-  JOIN tax_rates t ON t.id = p.tax_rate_id
- WHERE b.lookup_key = ?"""
-
-_PRODUCT_BY_SKU = f"""
-SELECT {PRODUCT_COLUMNS} FROM products p JOIN tax_rates t ON t.id = p.tax_rate_id WHERE p.sku = ?"""
-
-
 class ProductRow(NamedTuple):
     id: str
     sku: str
@@ -46,13 +36,6 @@ class CartLineRow(NamedTuple):
     tax_code: str
     tax_percent: str
     position: int
-
-
-def product_by_code(conn: sqlite3.Connection, lookup_key: str, sku: str) -> ProductRow | None:
-    row = conn.execute(_PRODUCT_BY_BARCODE, (lookup_key,)).fetchone()
-    if row is None:
-        row = conn.execute(_PRODUCT_BY_SKU, (sku,)).fetchone()
-    return ProductRow(*row) if row else None
 
 
 def product_by_id(conn: sqlite3.Connection, product_id: str) -> ProductRow | None:
