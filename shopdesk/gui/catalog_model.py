@@ -47,6 +47,14 @@ class CatalogModel(QAbstractItemModel):
         if not self._rows:  # an attached view may already have asked for the first page
             self.fetchMore(QModelIndex())
 
+    def show_page(self, flt: CatalogFilter, page) -> None:
+        """Show rows fetched elsewhere (a search run off the GUI thread) as the whole list."""
+        self.beginResetModel()
+        self.filter = flt
+        self._rows, self._children = list(page.rows), {}
+        self._next_key, self._at_end = page.next_key, page.next_key is None
+        self.endResetModel()
+
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not parent.isValid():
             return not self._at_end

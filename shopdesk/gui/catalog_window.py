@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from shopdesk.domain.errors import ShopDeskError
 from shopdesk.domain.permissions import Permission
 from shopdesk.domain.product_fields import parse_option_axes
-from shopdesk.gui.background import BackgroundJob
+from shopdesk.gui.background import BackgroundJob, run_in_background
 from shopdesk.gui.catalog_model import CatalogModel
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.import_dialog import ImportDialog
@@ -109,6 +109,7 @@ class CatalogWindow(QWidget):
         root.addWidget(self.view, 1)
         root.addLayout(actions)
 
+        self._search_generation = 0
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -156,7 +157,30 @@ class CatalogWindow(QWidget):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
-        self.model.set_filter(self.current_filter())
+        flt = self.current_filter()
+        self._search_generation += 1
+        if not flt.text.strip():
+            self.model.set_filter(flt)
+            return
+        # Text search ranks matches over the whole catalog: off the GUI thread, and only
+        # the answer to the latest text is shown (typing on makes older ones stale).
+        generation, browser = self._search_generation, self.model.browser
+        self.message.setText(self.tr("Searching…"))
+        run_in_background(
+            lambda: browser.page(flt),
+            lambda page: self._show_search(generation, flt, page),
+            lambda err: self._search_failed(generation, err),
+        )
+
+    def _show_search(self, generation: int, flt: CatalogFilter, page) -> None:
+        if generation != self._search_generation:
+            return
+        self.model.show_page(flt, page)
+        self.message.setText(self.tr("%n product(s) found.", "", len(page.rows)))
+
+    def _search_failed(self, generation: int, err: Exception) -> None:
+        if generation == self._search_generation:
+            self.message.setText(error_text(err) if isinstance(err, ShopDeskError) else str(err))
 
     def selected_product_id(self) -> str | None:
         index = self.view.currentIndex()
@@ -244,6 +268,6 @@ class CatalogWindow(QWidget):
 
     def _after_change(self, text: str) -> None:
         self.load_categories()
-        self.model.reload()
+        self.apply_filter()
         self.message.setText(text)
 

@@ -164,7 +164,7 @@ def test_one_character_waits_for_enter(qtbot, store, products):
     qtbot.wait(400)
     assert window.model.rowCount() == everything  # no search on a single character
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
-    assert names(window) == ["Whole milk 1 L"]
+    qtbot.waitUntil(lambda: names(window) == ["Whole milk 1 L"], timeout=3000)
 
 
 def test_print_labels_for_selected_products_decodes(qtbot, store, products, tmp_path):
