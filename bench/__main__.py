@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, str] = {
     "checkout": "bench.checkout",
     "catalog_import": "bench.catalog_import",
     "search": "bench.search",
+    "startup": "bench.startup",
 }
 
 

@@ -11,7 +11,6 @@ from shopdesk.domain.label import RollLayout, SheetLayout
 from shopdesk.gui.background import run_in_background
 from shopdesk.gui.forms import load_form
 from shopdesk.gui.messages import error_text
-from shopdesk.services.labels import LabelService
 from shopdesk.store.database import Database
 
 SHEET, ROLL = "sheet", "roll"
@@ -20,6 +19,8 @@ SHEET, ROLL = "sheet", "roll"
 class LabelsDialog(QDialog):
     def __init__(self, db: Database, product_ids: list[str], parent=None) -> None:
         super().__init__(parent)
+        from shopdesk.services.labels import LabelService  # reportlab: loaded when first used
+
         self.service = LabelService(db)
         self.product_ids = product_ids
         self.saved_path: Path | None = None

@@ -14,8 +14,6 @@ from shopdesk.domain.errors import NotFound, ShopDeskError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
 from shopdesk.domain.tax import TaxRate as DomainTaxRate
-from shopdesk.printing.receipt_escpos import render_escpos, send_to_printer
-from shopdesk.printing.receipt_pdf import render_pdf
 from shopdesk.services.store_settings import load_settings
 from shopdesk.store.database import Database
 from shopdesk.store.models import Sale, SaleLine, SalePayment, Till, User
@@ -94,10 +92,17 @@ class ReceiptService:
                 locale=settings.locale, lines=(), taxes=(), subtotal=0, tax_total=0, total=0, tenders=(),
                 change=0, prices_include_tax=settings.prices_include_tax, footer=settings.receipt_footer,
             )
+        from shopdesk.printing.receipt_escpos import render_escpos, send_to_printer  # heavy: on use
+
         send_to_printer(render_escpos(sample, labels=self.labels), spec)
 
     def issue(self, sale_id: str, *, copy: bool = False, open_drawer: bool = False) -> ReceiptOutput:
         """Keep a PDF copy and print on the receipt printer. Printer trouble is reported, not raised."""
+        # python-escpos and reportlab take ~0.5 s to import: loaded at the first receipt,
+        # not at start-up.
+        from shopdesk.printing.receipt_escpos import render_escpos, send_to_printer
+        from shopdesk.printing.receipt_pdf import render_pdf
+
         receipt = self.receipt_for(sale_id, copy=copy)
         folder = receipts_folder(self.db)
         folder.mkdir(parents=True, exist_ok=True)

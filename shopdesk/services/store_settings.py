@@ -9,7 +9,7 @@ from sqlalchemy import select
 from shopdesk.domain.errors import NotFound, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.permissions import Permission
-from shopdesk.printing.receipt_escpos import parse_target
+from shopdesk.printing.targets import parse_target
 from shopdesk.services import audit
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store.database import Database

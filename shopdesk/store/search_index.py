@@ -21,8 +21,6 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
-from pypinyin import Style, lazy_pinyin
-
 INDEX_VERSION = "1"
 META_KEY = "search_index_version"
 SEARCH_TABLES = ("product_search", "product_words")
@@ -49,6 +47,14 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
+def _pinyin(text: str, initials: bool = False) -> list[str]:
+    # pypinyin loads a large phrase dictionary (~0.2 s): imported at the first Chinese name
+    # indexed, not when the app starts.
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.FIRST_LETTER if initials else Style.NORMAL, errors="ignore")
+
+
 def pinyin_of(text: str) -> tuple[str, str, str]:
     """(syllables 'niu nai', joined 'niunai', initials 'nn') of the Chinese in ``text``."""
     runs = _CJK.findall(text or "")
@@ -56,10 +62,10 @@ def pinyin_of(text: str) -> tuple[str, str, str]:
         return "", "", ""
     syllables, joined, initials = [], [], []
     for run in runs:
-        sounds = lazy_pinyin(run, errors="ignore")
+        sounds = _pinyin(run)
         syllables.extend(sounds)
         joined.append("".join(sounds))
-        initials.append("".join(lazy_pinyin(run, style=Style.FIRST_LETTER, errors="ignore")))
+        initials.append("".join(_pinyin(run, initials=True)))
     return " ".join(syllables), " ".join(joined), " ".join(initials)
 
 
@@ -68,7 +74,7 @@ def cjk_tokens(text: str) -> str:
     initials (牛奶 → 牛 奶 牛奶 niunai nn), so 1–2 character and initials queries hit."""
     tokens = []
     for run in _CJK.findall(text or ""):
-        sounds = lazy_pinyin(run, errors="ignore")
+        sounds = _pinyin(run)
         aligned = len(sounds) == len(run)
         tokens.extend(run)
         for i in range(len(run) - 1):
