@@ -22,12 +22,10 @@ otherwise (narrow roll labels, long Code 128) name, price row and barcode are st
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.graphics import renderPDF
@@ -44,10 +42,9 @@ from shopdesk.domain.errors import InvalidBarcode, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.label import LabelItem, RollLayout, SheetLayout, barcode_symbology
 from shopdesk.domain.money import format_money
-from shopdesk.printing.errors import PrinterError
 
 # Shared with receipts: font registration, CJK run splitting and drawing (not copied).
-from shopdesk.printing.receipt_pdf import _draw_text, _Fonts
+from shopdesk.printing.pdf_text import PdfFonts, draw_text, write_pdf
 from shopdesk.printing.receipt_text import char_width, clean_text
 
 MAX_MODULE_MM = 0.33  # EAN/UPC at 100 % magnification
@@ -117,13 +114,13 @@ def _modules(symbology: str, value: str) -> int:
 
 # --- text ------------------------------------------------------------------------------------
 
-def _char_font(fonts: _Fonts, ch: str, bold: bool) -> str:
+def _char_font(fonts: PdfFonts, ch: str, bold: bool) -> str:
     if char_width(ch) == 2:
         return fonts.cjk
     return fonts.bold if bold else fonts.regular
 
 
-def _wrap(fonts: _Fonts, text: str, size: float, width: float, max_lines: int,
+def _wrap(fonts: PdfFonts, text: str, size: float, width: float, max_lines: int,
           bold: bool = False) -> tuple[list[str], bool]:
     """Greedy line breaking at spaces, or between CJK characters; (lines, everything fitted)."""
     rest = " ".join(clean_text(text).split())
@@ -155,7 +152,7 @@ def _wrap(fonts: _Fonts, text: str, size: float, width: float, max_lines: int,
     return lines, False
 
 
-def _fit_name(fonts: _Fonts, text: str, size: float, width: float,
+def _fit_name(fonts: PdfFonts, text: str, size: float, width: float,
               max_lines: int) -> tuple[list[str], float]:
     """Wrap the name, shrinking to 80 % before cutting it short."""
     smallest = size * 0.8
@@ -167,14 +164,14 @@ def _fit_name(fonts: _Fonts, text: str, size: float, width: float,
         current = max(smallest, current - 0.5)
 
 
-def _fit_size(fonts: _Fonts, text: str, size: float, width: float, bold: bool) -> float:
+def _fit_size(fonts: PdfFonts, text: str, size: float, width: float, bold: bool) -> float:
     natural = fonts.width(text, bold, size)
     return size if natural <= width else size * width / natural
 
 
 # --- barcode ---------------------------------------------------------------------------------
 
-def _draw_barcode(c: Canvas, fonts: _Fonts, prepared: _Prepared, x: float, y: float,
+def _draw_barcode(c: Canvas, fonts: PdfFonts, prepared: _Prepared, x: float, y: float,
                   module: float, height: float) -> None:
     """Draw the symbol with its quiet zones from (x, y), ``height`` including the digits."""
     symbology, value = prepared.symbology, prepared.value
@@ -187,7 +184,7 @@ def _draw_barcode(c: Canvas, fonts: _Fonts, prepared: _Prepared, x: float, y: fl
         bars.drawOn(c, x + left * module, y + text_h)
         centre = x + (left * module) + bars.width / 2
         size = _fit_size(fonts, value, digit_size, bars.width + left * module, False)
-        _draw_text(c, fonts, value, centre - fonts.width(value, False, size) / 2,
+        draw_text(c, fonts, value, centre - fonts.width(value, False, size) / 2,
                    y + 0.25 * size, size, False)
         return
     widget_class, digits = _WIDGETS[symbology]
@@ -208,7 +205,7 @@ def _draw_barcode(c: Canvas, fonts: _Fonts, prepared: _Prepared, x: float, y: fl
 
 # --- one label -------------------------------------------------------------------------------
 
-def _draw_label(c: Canvas, fonts: _Fonts, prepared: _Prepared, x: float, y: float,
+def _draw_label(c: Canvas, fonts: PdfFonts, prepared: _Prepared, x: float, y: float,
                 width: float, height: float, padding: float) -> None:
     item = prepared.item
     x0, y0 = x + padding, y + padding
@@ -232,7 +229,7 @@ def _draw_label(c: Canvas, fonts: _Fonts, prepared: _Prepared, x: float, y: floa
     line_h = size * 1.18
     baseline = top - size * 0.95
     for line in lines:
-        _draw_text(c, fonts, line, x0, baseline, size, False)
+        draw_text(c, fonts, line, x0, baseline, size, False)
         baseline -= line_h
     below_name = top - len(lines) * line_h - gap * 0.5  # top of the price/barcode region
     unit_size = max(5.5, name_size * 0.75)
@@ -247,10 +244,10 @@ def _draw_label(c: Canvas, fonts: _Fonts, prepared: _Prepared, x: float, y: floa
         unit_h = unit_size * 1.3 if unit_text else 0.0
         block = price_size * 0.75 + (unit_h + gap if unit_text else 0.0)
         price_base = y0 + (region_h + block) / 2 - price_size * 0.75
-        _draw_text(c, fonts, prepared.price_text, x0, price_base, price_size, True)
+        draw_text(c, fonts, prepared.price_text, x0, price_base, price_size, True)
         if unit_text:
             size_u = _fit_size(fonts, unit_text, unit_size, text_w, False)
-            _draw_text(c, fonts, unit_text, x0, price_base - gap - size_u, size_u, False)
+            draw_text(c, fonts, unit_text, x0, price_base - gap - size_u, size_u, False)
         return
 
     # stacked: name / price (+ unit price on the right) / barcode centred at the bottom
@@ -259,10 +256,10 @@ def _draw_label(c: Canvas, fonts: _Fonts, prepared: _Prepared, x: float, y: floa
     unit_w = fonts.width(unit_text, False, unit_size) + gap if unit_text else 0.0
     price_size = _fit_size(fonts, prepared.price_text, price_size, inner_w - unit_w, True)
     price_base = below_name - price_size * 0.78
-    _draw_text(c, fonts, prepared.price_text, x0, price_base, price_size, True)
+    draw_text(c, fonts, prepared.price_text, x0, price_base, price_size, True)
     if unit_text:
         size_u = _fit_size(fonts, unit_text, unit_size, inner_w * 0.5, False)
-        _draw_text(c, fonts, unit_text, x0 + inner_w - fonts.width(unit_text, False, size_u),
+        draw_text(c, fonts, unit_text, x0 + inner_w - fonts.width(unit_text, False, size_u),
                    price_base, size_u, False)
     bar_h = min(price_base - price_size * 0.25 - gap - y0, MAX_BAR_MM * mm)
     _draw_barcode(c, fonts, prepared, x0 + (inner_w - barcode_w) / 2, y0, module, bar_h)
@@ -275,32 +272,6 @@ def _canvas(buffer: io.BytesIO, size: tuple[float, float], labels: Mapping[str, 
     c.setTitle({**DEFAULT_LABELS, **(labels or {})}["Labels"])
     c.setCreator("ShopDesk")
     return c
-
-
-def _write(data: bytes, path_or_file: str | os.PathLike[str] | BinaryIO) -> None:
-    """Write to a binary file object, or to a path atomically (temp file + replace)."""
-    if hasattr(path_or_file, "write"):
-        path_or_file.write(data)  # type: ignore[union-attr]
-        return
-    path = Path(path_or_file)  # type: ignore[arg-type]
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise PrinterError(
-            QT_TRANSLATE_NOOP(
-                "errors",
-                "Cannot write the labels PDF {path}: {reason}. Check that the folder exists "
-                "and that you may write there.",
-            ),
-            path=str(path), reason=exc.strerror or str(exc),
-        ) from exc
 
 
 def render_label_sheet(
@@ -329,7 +300,7 @@ def render_label_sheet(
             cells=layout.per_page, position=start_position + 1 if isinstance(start_position, int) else start_position,
         )
     prepared = _prepare(items)
-    fonts = _Fonts()
+    fonts = PdfFonts()
     page_w, page_h = layout.page_size_mm
     buffer = io.BytesIO()
     c = _canvas(buffer, (page_w * mm, page_h * mm), labels)
@@ -349,7 +320,7 @@ def render_label_sheet(
                     layout.label_height_mm * mm, layout.padding_mm * mm)
     c.showPage()
     c.save()
-    _write(buffer.getvalue(), path_or_file)
+    write_pdf(buffer.getvalue(), path_or_file, "labels PDF")
     return pages
 
 
@@ -365,7 +336,7 @@ def render_label_roll(
     Returns the number of labels (pages). Nothing is written if any item is invalid.
     """
     prepared = _prepare(items)
-    fonts = _Fonts()
+    fonts = PdfFonts()
     size = (layout.width_mm * mm, layout.height_mm * mm)
     buffer = io.BytesIO()
     c = _canvas(buffer, size, labels)
@@ -373,5 +344,5 @@ def render_label_roll(
         _draw_label(c, fonts, entry, 0, 0, size[0], size[1], layout.padding_mm * mm)
         c.showPage()
     c.save()
-    _write(buffer.getvalue(), path_or_file)
+    write_pdf(buffer.getvalue(), path_or_file, "labels PDF")
     return len(prepared)

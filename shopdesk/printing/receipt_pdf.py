@@ -9,28 +9,22 @@ carries the "COPY" marker top and bottom plus a light diagonal watermark.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 from collections.abc import Mapping
 from datetime import tzinfo
-from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.receipt import Receipt
-from shopdesk.printing.errors import PrinterError
-from shopdesk.printing.fonts import register_pdf_fonts
+from shopdesk.printing.pdf_text import PdfFonts, draw_text, write_pdf
 from shopdesk.printing.receipt_text import (
     WIDTH_80MM,
     Cell,
     TextLine,
-    char_width,
     layout_receipt,
     resolve_labels,
 )
@@ -48,28 +42,6 @@ MAX_BAR_WIDTH = 1.0  # points (0.35 mm)
 _COL = (PAGE_WIDTH - 2 * MARGIN_X) / COLUMNS
 
 
-class _Fonts:
-    def __init__(self) -> None:
-        self.regular, self.bold, self.cjk = register_pdf_fonts()
-
-    def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
-        """Split text into (font, text) runs: wide characters in the CJK font."""
-        latin = self.bold if bold else self.regular
-        runs: list[tuple[str, str]] = []
-        for ch in text:
-            font = self.cjk if char_width(ch) == 2 else latin
-            if ch == " " and runs:
-                font = runs[-1][0]  # spaces do not start a new run
-            if runs and runs[-1][0] == font:
-                runs[-1] = (font, runs[-1][1] + ch)
-            else:
-                runs.append((font, ch))
-        return runs
-
-    def width(self, text: str, bold: bool, size: float) -> float:
-        return sum(stringWidth(t, f, size) for f, t in self.runs(text, bold))
-
-
 def _is_barcode(line: TextLine) -> bool:
     return line.kind == "barcode" and bool(line.value) and all(
         32 <= ord(ch) < 127 for ch in line.value
@@ -82,25 +54,7 @@ def _line_height(line: TextLine) -> float:
     return FONT_SIZE * LINE_FACTOR * (2 if line.double else 1)
 
 
-def _draw_text(c: Canvas, fonts: _Fonts, text: str, x: float, y: float, size: float,
-               bold: bool) -> None:
-    for font, part in fonts.runs(text, bold):
-        if bold and font == fonts.cjk:  # the CID font has no bold face: fill and stroke
-            c.saveState()
-            c.setLineWidth(size * 0.035)
-            obj = c.beginText(x, y)
-            obj.setTextRenderMode(2)
-            obj.setFont(font, size)
-            obj.textOut(part)
-            c.drawText(obj)
-            c.restoreState()
-        else:
-            c.setFont(font, size)
-            c.drawString(x, y, part)
-        x += stringWidth(part, font, size)
-
-
-def _draw_cell(c: Canvas, fonts: _Fonts, cell: Cell, line: TextLine, baseline: float) -> None:
+def _draw_cell(c: Canvas, fonts: PdfFonts, cell: Cell, line: TextLine, baseline: float) -> None:
     scale = 2 if line.double else 1
     size = FONT_SIZE * scale
     x0 = MARGIN_X + cell.start * _COL * scale
@@ -116,7 +70,7 @@ def _draw_cell(c: Canvas, fonts: _Fonts, cell: Cell, line: TextLine, baseline: f
         x = (x0 + x1 - width) / 2
     else:
         x = x0
-    _draw_text(c, fonts, text, x, baseline, size, line.bold)
+    draw_text(c, fonts, text, x, baseline, size, line.bold)
 
 
 def _draw_rule(c: Canvas, char: str, y: float) -> None:
@@ -131,7 +85,7 @@ def _draw_rule(c: Canvas, char: str, y: float) -> None:
     c.restoreState()
 
 
-def _draw_barcode(c: Canvas, fonts: _Fonts, value: str, top: float) -> None:
+def _draw_barcode(c: Canvas, fonts: PdfFonts, value: str, top: float) -> None:
     modules = Code128(value, barWidth=1, quiet=False).width
     bar_width = min(MAX_BAR_WIDTH, (PAGE_WIDTH - 2 * mm) / (modules + 2 * QUIET_MODULES))
     barcode = Code128(
@@ -146,11 +100,11 @@ def _draw_barcode(c: Canvas, fonts: _Fonts, value: str, top: float) -> None:
     c.restoreState()
     barcode.drawOn(c, x, bottom)
     text_width = fonts.width(value, False, FONT_SIZE)
-    _draw_text(c, fonts, value, (PAGE_WIDTH - text_width) / 2, bottom - 2 - FONT_SIZE,
+    draw_text(c, fonts, value, (PAGE_WIDTH - text_width) / 2, bottom - 2 - FONT_SIZE,
                FONT_SIZE, False)
 
 
-def _draw_watermark(c: Canvas, fonts: _Fonts, text: str, height: float) -> None:
+def _draw_watermark(c: Canvas, fonts: PdfFonts, text: str, height: float) -> None:
     size = 40.0
     width = fonts.width(text, True, size)
     limit = PAGE_WIDTH * 1.1
@@ -161,12 +115,12 @@ def _draw_watermark(c: Canvas, fonts: _Fonts, text: str, height: float) -> None:
     c.setFillGray(0.86)
     c.translate(PAGE_WIDTH / 2, height / 2)
     c.rotate(60 if height > 2 * PAGE_WIDTH else 30)
-    _draw_text(c, fonts, text, -width / 2, -size / 3, size, True)
+    draw_text(c, fonts, text, -width / 2, -size / 3, size, True)
     c.restoreState()
 
 
 def _render(receipt: Receipt, labels: Mapping[str, str] | None, tz: tzinfo | None) -> bytes:
-    fonts = _Fonts()
+    fonts = PdfFonts()
     lines = layout_receipt(receipt, COLUMNS, labels, tz=tz)
     height = 2 * MARGIN_Y + sum(_line_height(line) for line in lines)
     buffer = io.BytesIO()
@@ -202,24 +156,4 @@ def render_pdf(
     tz: tzinfo | None = None,
 ) -> None:
     """Write the receipt as a one-page PDF to a path (replaced atomically) or a binary file."""
-    data = _render(receipt, labels, tz)
-    if hasattr(path_or_file, "write"):
-        path_or_file.write(data)  # type: ignore[union-attr]
-        return
-    path = Path(path_or_file)  # type: ignore[arg-type]
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise PrinterError(
-            QT_TRANSLATE_NOOP(
-                "errors",
-                "Cannot write the receipt PDF {path}: {reason}. Check that the folder exists "
-                "and that you may write there.",
-            ),
-            path=str(path), reason=exc.strerror or str(exc),
-        ) from exc
+    write_pdf(_render(receipt, labels, tz), path_or_file, "receipt PDF")
