@@ -132,6 +132,9 @@ class Product(Keyed, Timestamped, Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         Index("ix_products_name_seq", "name", "seq"),
         Index("ix_products_price_seq", "price", "seq"),
+        # The low-stock filter only looks at products with a reorder point: a small index.
+        Index("ix_products_reorder_name_seq", "name", "seq", sqlite_where=text("reorder_point IS NOT NULL"),
+              postgresql_where=text("reorder_point IS NOT NULL")),
     )
 
 
