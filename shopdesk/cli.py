@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
                                  'as a path: "Food > Dairy"')
     export_products.add_argument("--brand", metavar="NAME", help="only products of this brand")
     export_products.add_argument("--active-only", action="store_true", help="leave out inactive products")
+
+    labels = sub.add_parser("labels", help="shelf / barcode labels as PDF for products given by SKU or barcode")
+    _db_option(labels, top=False)
+    labels.add_argument("codes", nargs="+", metavar="SKU_OR_BARCODE")
+    labels.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    labels.add_argument("--format", choices=("sheet", "roll"), default="sheet",
+                        help="sheet: A4, 3 x 8 labels of 70 x 37 mm; roll: 50 x 30 mm (default: sheet)")
+    labels.add_argument("--copies", type=int, default=1, help="labels per product (default 1)")
+    labels.add_argument("--skip", type=int, default=0, help="used labels to skip on the first sheet")
     return parser
 
 
@@ -209,11 +218,39 @@ def cmd_gui(args) -> int:
     return run_app(args.db or default_database_path(), till_code=args.till)
 
 
+def cmd_labels(args) -> int:
+    from shopdesk.domain.errors import UnknownBarcode
+    from shopdesk.domain.label import RollLayout, SheetLayout
+    from shopdesk.services.catalog_search import CatalogSearch
+    from shopdesk.services.labels import LabelService
+
+    db = _open(args.db)
+    try:
+        search = CatalogSearch(db)
+        ids = []
+        for code in args.codes:
+            hit = search.lookup_code(code)
+            if hit is None:
+                raise UnknownBarcode(code)
+            ids.append(hit.product_id)
+        service = LabelService(db)
+        if args.format == "sheet":
+            pages = service.print_sheet(ids, args.out, layout=SheetLayout(), copies=args.copies,
+                                        start_position=args.skip)
+            print(f"{len(ids) * args.copies} labels on {pages} page(s) written to {args.out}")
+        else:
+            count = service.print_roll(ids, args.out, layout=RollLayout(), copies=args.copies)
+            print(f"{count} roll labels written to {args.out}")
+    finally:
+        db.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"init": cmd_init, "demo": cmd_demo, "stock": cmd_stock_verify, "import": cmd_import,
-                "export": cmd_export, None: cmd_gui}
+                "export": cmd_export, "labels": cmd_labels, None: cmd_gui}
     try:
         return handlers[args.command](args)
     except ShopDeskError as err:

@@ -89,3 +89,32 @@ def test_export_filters_and_unknown_category(shop, tmp_path, capsys):
     assert out_path.read_text(encoding="utf-8-sig").count("\n") == 1  # header only
     assert main(["--db", str(shop), "export", "products", str(out_path), "--category", "No such"]) == 2
     assert "No such" in capsys.readouterr().err
+
+
+def test_labels_command_writes_decodable_pdf_and_refuses_unknown_codes(tmp_path, capsys):
+    import pymupdf
+    import zxingcpp
+    from PIL import Image
+
+    from shopdesk.cli import main
+    from shopdesk.domain.gtin import barcode_lookup_key
+
+    db = tmp_path / "shop.sqlite"
+    assert main(["--db", str(db), "demo", "--products", "10", "--sales", "0"]) == 0
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    sku, code = conn.execute(
+        "SELECT p.sku, b.code FROM products p JOIN barcodes b ON b.product_id = p.id LIMIT 1").fetchone()
+    conn.close()
+    out = tmp_path / "labels.pdf"
+    assert main(["--db", str(db), "labels", sku, "--out", str(out), "--format", "roll", "--copies", "2"]) == 0
+    document = pymupdf.open(out)
+    assert document.page_count == 2
+    pix = document[0].get_pixmap(dpi=300)
+    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    assert [barcode_lookup_key(b.text) for b in zxingcpp.read_barcodes(image)] == [barcode_lookup_key(code)]
+    capsys.readouterr()
+    assert main(["--db", str(db), "labels", "NO-SUCH-SKU", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "NO-SUCH-SKU" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
