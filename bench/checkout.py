@@ -332,6 +332,15 @@ class Store:
 
 # -- the benchmarks ---------------------------------------------------------------------------------
 
+def interleaved(i: int, subject, plain) -> tuple[int, int]:
+    """Run both, taking turns at going first, so a noisy moment hurts neither side alone."""
+    if i % 2:
+        b = plain()
+        return subject(), b
+    s = subject()
+    return s, plain()
+
+
 def bench_scan_to_line(store: Store, sizes: Sizes, rng: random.Random) -> dict:
     service = CheckoutService(store.db)
     staff, till_id, baseline = store.staff, store.till_id, store.baseline
@@ -350,12 +359,7 @@ def bench_scan_to_line(store: Store, sizes: Sizes, rng: random.Random) -> dict:
         def plain(code=code, position=position):
             return timed(lambda: baseline.scan(cart_id, position, code))[0]
 
-        if i % 2:  # alternate who goes first
-            b = plain()
-            s = subject()
-        else:
-            s = subject()
-            b = plain()
+        s, b = interleaved(i, subject, plain)
         if i >= sizes.warmup:
             subject_ns.append(s)
             baseline_ns.append(b)
@@ -392,12 +396,7 @@ def bench_complete_sale(store: Store, sizes: Sizes, rng: random.Random) -> dict:
         def plain(cart=cart, tendered=tendered):
             return timed(lambda: baseline.pay_cash(cart, tendered))[0]
 
-        if i % 2:
-            b = plain()
-            s = subject()
-        else:
-            s = subject()
-            b = plain()
+        s, b = interleaved(i, subject, plain)
         if i >= sizes.warmup:
             subject_ns.append(s)
             baseline_ns.append(b)

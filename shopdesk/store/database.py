@@ -122,30 +122,27 @@ class Database:
         The ORM costs more than the disk here (see bench/checkout.py); scanning and paying
         run prepared SQL through this instead. Same pragmas, same BEGIN IMMEDIATE.
         """
+        with self._raw("BEGIN IMMEDIATE", commit=True) as conn:
+            yield conn
+
+    @contextmanager
+    def raw_reader(self) -> Iterator[sqlite3.Connection]:
+        """A deferred read on the bare sqlite3 connection: one snapshot, blocks no writer."""
+        with self._raw("BEGIN DEFERRED", commit=False) as conn:
+            yield conn
+
+    @contextmanager
+    def _raw(self, begin: str, *, commit: bool) -> Iterator[sqlite3.Connection]:
         pooled = self.engine.raw_connection()
         try:
             conn = pooled.driver_connection
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(begin)
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
-        finally:
-            pooled.close()
-
-    @contextmanager
-    def raw_reader(self) -> Iterator[sqlite3.Connection]:
-        """A deferred read on the bare sqlite3 connection: one snapshot, blocks no writer."""
-        pooled = self.engine.raw_connection()
-        try:
-            conn = pooled.driver_connection
-            conn.execute("BEGIN DEFERRED")
-            try:
-                yield conn
-            finally:
-                conn.execute("ROLLBACK")
+            conn.execute("COMMIT" if commit else "ROLLBACK")
         finally:
             pooled.close()
 
