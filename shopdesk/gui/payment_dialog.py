@@ -17,28 +17,12 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from shopdesk.domain.cash import quick_cash_amounts
 from shopdesk.domain.errors import ShopDeskError, ValidationError
-from shopdesk.domain.money import format_amount, format_money, minor_digits, parse_money
+from shopdesk.domain.money import format_amount, format_money, parse_money
 from shopdesk.gui.forms import load_form
 from shopdesk.gui.messages import error_text
 from shopdesk.services.checkout import SaleResult
-
-# Note values (in major units) offered as quick-cash buttons above the amount due.
-QUICK_NOTES = (5, 10, 20, 50, 100)
-
-
-def quick_cash_amounts(total: int, currency: str, count: int = 3) -> list[int]:
-    """The next few round amounts a customer is likely to hand over for ``total``."""
-    unit = 10 ** minor_digits(currency)
-    amounts: list[int] = []
-    for note in QUICK_NOTES:
-        step = note * unit
-        amount = -(-total // step) * step
-        if amount > total and amount not in amounts:
-            amounts.append(amount)
-        if len(amounts) == count:
-            break
-    return amounts
 
 
 class PaymentDialog(QDialog):
