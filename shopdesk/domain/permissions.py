@@ -34,6 +34,10 @@ class Permission(StrEnum):
     REFUND = "refund"
     ADJUST_STOCK = "adjust_stock"
     RECEIVE_STOCK = "receive_stock"
+    TRANSFER_STOCK = "transfer_stock"
+    COUNT_STOCK = "count_stock"
+    ORDER_STOCK = "order_stock"  # purchase orders to suppliers
+    APPROVE_STOCKTAKE = "approve_stocktake"  # post a count's variances as adjustments
     MANAGE_CATALOG = "manage_catalog"
     MANAGE_STAFF = "manage_staff"
     MANAGE_SETTINGS = "manage_settings"
@@ -41,13 +45,16 @@ class Permission(StrEnum):
 
 
 _CASHIER = {Permission.SELL, Permission.VOID_LINE}
-_CLERK = {Permission.RECEIVE_STOCK, Permission.ADJUST_STOCK}
+_CLERK = {Permission.RECEIVE_STOCK, Permission.ADJUST_STOCK, Permission.TRANSFER_STOCK,
+          Permission.COUNT_STOCK}
 _MANAGER = _CASHIER | _CLERK | {
     Permission.PRICE_OVERRIDE,
     Permission.OPEN_DRAWER,
     Permission.REFUND,
     Permission.MANAGE_CATALOG,
     Permission.VIEW_REPORTS,
+    Permission.ORDER_STOCK,
+    Permission.APPROVE_STOCKTAKE,
 }
 _OWNER = _MANAGER | {Permission.MANAGE_STAFF, Permission.MANAGE_SETTINGS}
 

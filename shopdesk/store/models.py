@@ -119,6 +119,8 @@ class Product(Keyed, Timestamped, Base):
     tax_rate_id: Mapped[str] = mapped_column(ForeignKey("tax_rates.id"))
     unit: Mapped[str] = mapped_column(String(16), default="piece")
     reorder_point: Mapped[Decimal | None] = mapped_column(Quantity)
+    # "Order up to": the stock level a reorder should restore (else twice the reorder point).
+    max_stock: Mapped[Decimal | None] = mapped_column(Quantity)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Variants: a parent carries its option axes ({"Size": ["S", "M"]}), each variant its
     # values ({"Size": "S"}) and parent_id; every variant has its own SKU, barcode, price, stock.
@@ -345,3 +347,8 @@ class CartDraftLine(Keyed, Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     unit_price: Mapped[int] = mapped_column(BigInteger)
     scanned_code: Mapped[str] = mapped_column(String(64), default="")
+
+
+# The stockroom's documents share this Base; importing them here keeps one complete
+# metadata for Alembic and for every caller that imports the models.
+from shopdesk.store import stockroom_models  # noqa: E402, F401

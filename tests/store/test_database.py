@@ -136,3 +136,41 @@ def test_unit_of_work_rolls_back_everything_on_error(db):
         raise RuntimeError("power cut")
     with db.reader() as s:
         assert s.query(Location).filter_by(code="X1").count() == 0
+
+
+def test_upgrade_from_0004_adds_the_stockroom_and_keeps_stock(db_path):
+    """A database from the catalog release (0004) with stock in it gains the stockroom tables."""
+    engine = make_engine(db_path)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade_to_head(engine, db_path, revision="0004")
+    t = "'2025-01-01T00:00:00+00:00'"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO tax_rates (id, code, name, percent, active, created_at, updated_at)"
+            f" VALUES ('t1', 'STD', 'Standard', '19', 1, {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO products (id, seq, sku, name, description, brand, attributes, price, cost, tax_rate_id,"
+            f" unit, reorder_point, active, options, created_at, updated_at) VALUES ('p1', 1, 'SKU1', 'Brezel',"
+            f" '', '', '{{}}', 99, 40, 't1', 'piece', 5000, 1, '{{}}', {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO locations (id, code, name, kind, created_at, updated_at) VALUES"
+            f" ('l1', 'FLOOR', 'Shop floor', 'internal', {t}, {t}), ('l2', 'SUPPLIER', 'Suppliers', 'supplier', {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO stock_balances (product_id, location_id, quantity, updated_at)"
+            f" VALUES ('p1', 'l1', 7000, {t}), ('p1', 'l2', -7000, {t})")
+    engine.dispose()
+
+    db = open_database(db_path)
+    try:
+        assert migrations.current_revision(db.engine) == migrations.head_revision()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT reorder_point, max_stock FROM products").one() == (5000, None)
+            assert conn.exec_driver_sql(
+                "SELECT quantity FROM stock_balances WHERE location_id = 'l1'").scalar() == 7000
+            for table in ("suppliers", "purchase_orders", "goods_receipts", "stocktakes", "stocktake_entries",
+                          "stock_transfers", "stock_bins", "document_counters"):
+                assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+    finally:
+        db.close()
