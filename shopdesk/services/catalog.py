@@ -32,6 +32,7 @@ from shopdesk.store.models import (
     TaxRate,
     User,
 )
+from shopdesk.store.types import new_id
 
 UNITS = ("piece", "kg", "g", "l", "m")
 CATEGORY_SEPARATOR = ">"
@@ -138,6 +139,30 @@ def _check_sku_free(session: Session, sku: str, product_id: str | None) -> None:
     owner = session.scalar(select(Product.id).where(Product.sku == sku))
     if owner and owner != product_id:
         raise ValidationError("sku", QT_TRANSLATE_NOOP("errors", "The SKU {sku} is already used."), sku=sku)
+
+
+def attach_barcode(target, actor: StaffSession, product_id: str, code: str) -> None:
+    """Give a product one more barcode inside the caller's unit of work (e.g. an unknown
+    code found during a stocktake), keeping the search index in step; audited."""
+    actor.require(Permission.MANAGE_CATALOG)
+    conn = dbapi_connection(target)
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError("barcodes", QT_TRANSLATE_NOOP("errors", "Scan or type a barcode."))
+    key = barcode_lookup_key(code)
+    owner = conn.execute("SELECT p.id, p.name FROM barcodes b JOIN products p ON p.id = b.product_id"
+                         " WHERE b.lookup_key = ?", (key,)).fetchone()
+    if owner and owner[0] != product_id:
+        raise ValidationError("barcodes", QT_TRANSLATE_NOOP("errors", "The barcode {code} already belongs to {product}."),
+                              code=code, product=owner[1])
+    if owner:
+        return
+    if conn.execute("SELECT 1 FROM products WHERE id = ?", (product_id,)).fetchone() is None:
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "The product no longer exists."))
+    conn.execute("INSERT INTO barcodes (id, product_id, code, lookup_key) VALUES (?, ?, ?, ?)",
+                 (new_id(), product_id, code, key))
+    search_index.index_products(conn, [product_id])
+    audit.record(conn, actor, "catalog.barcode_added", entity_type="product", entity_id=product_id, code=code)
 
 
 @dataclass(frozen=True)
