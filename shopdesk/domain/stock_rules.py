@@ -17,6 +17,7 @@ from shopdesk.domain.quantity import from_milli, to_milli
 #: Largest quantity one receipt line, transfer line or count entry may carry. A delivery
 #: of ten million of one article is a typo (or a barcode typed into the quantity field).
 MAX_LINE_QUANTITY = Decimal(10_000_000)
+MAX_ZONE_LENGTH = 32
 
 
 def checked_quantity(value: Decimal | int, field: str = "quantity", *, allow_zero: bool = False,
@@ -99,3 +100,12 @@ def count_variance(counted: Decimal, expected_at_count: Decimal) -> Decimal:
 def variance_value(variance: Decimal, unit_cost: int) -> int:
     """The variance at unit cost, in minor units, rounded half-up."""
     return int((variance * unit_cost).to_integral_value(ROUND_HALF_UP))
+
+
+def zone_name(zone: str) -> str:
+    """A counting zone as stored: trimmed, upper-case (``"aisle 3"`` → ``"AISLE 3"``)."""
+    zone = (zone or "").strip().upper()
+    if len(zone) > MAX_ZONE_LENGTH:
+        raise ValidationError("zone", QT_TRANSLATE_NOOP(
+            "errors", "A zone name can have at most {maximum} characters."), maximum=MAX_ZONE_LENGTH)
+    return zone

@@ -53,7 +53,6 @@ every 1000 rows, so a GUI worker thread can drive a progress bar with a Cancel b
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -63,7 +62,6 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from babel.numbers import get_group_symbol
 
@@ -77,6 +75,14 @@ from shopdesk.domain.product_fields import parse_attributes, split_barcodes
 from shopdesk.domain.quantity import from_milli, to_milli
 from shopdesk.services import audit
 from shopdesk.services.catalog import CATEGORY_SEPARATOR, UNITS, category_path_parts
+from shopdesk.services.csv_files import (
+    ImportFileError,
+    RowError,
+    decode_csv_bytes,
+    read_source,
+    refuse_nul,
+    sniff_delimiter,
+)
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store import search_index, till_queries
 from shopdesk.store.database import Database, dbapi_connection
@@ -87,7 +93,6 @@ COLUMNS = (
     "reorder_point", "active", "description", "attributes",
 )
 DEFAULT_TAX_CODE = "STD"
-DELIMITERS = (",", ";", "\t")
 CHECK_EVERY = 1000  # rows between progress reports / cancel checks
 _CHUNK = 500  # ids per IN (...) query
 _TRUE = frozenset({"1", "yes", "true", "y"})
@@ -104,10 +109,6 @@ Cancel = Callable[[], bool]
 # --------------------------------------------------------------------------- errors
 
 
-class ImportFileError(ShopDeskError):
-    """The file as a whole cannot be read (encoding, header, CSV structure)."""
-
-
 class ImportCancelled(ShopDeskError):
     def __init__(self) -> None:
         super().__init__(QT_TRANSLATE_NOOP("errors", "The import was cancelled; nothing was changed."))
@@ -119,18 +120,6 @@ class ImportRejected(ShopDeskError):
     def __init__(self, template: str, rejects: Sequence[RowError], /, **params) -> None:
         self.rejects = tuple(rejects)
         super().__init__(template, count=len(self.rejects), **params)
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # spreadsheet row number (header = 1); 1 for header problems
-    column: str  # a column name, or "" for the row as a whole
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.message}"
 
 
 # --------------------------------------------------------------------------- reading
@@ -145,53 +134,13 @@ class ParsedFile:
     extra_fields: tuple[int, ...] = ()  # rows with more fields than the header
 
 
-def _decode(data: bytes) -> tuple[str, bool]:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportFileError(QT_TRANSLATE_NOOP(
-            "errors", "The file is saved as UTF-16 (\"Unicode text\"). Save it as \"CSV UTF-8\" and import it again."))
-    had_bom = data.startswith(codecs.BOM_UTF8)
-    if had_bom:
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        return data.decode("utf-8"), had_bom
-    except UnicodeDecodeError as err:
-        offset = err.start + (len(codecs.BOM_UTF8) if had_bom else 0)
-        line = data.count(b"\n", 0, err.start) + 1
-        raise ImportFileError(QT_TRANSLATE_NOOP(
-            "errors", "The file is not UTF-8 text: byte 0x{byte} at line {line} (byte offset {offset}) cannot be read. "
-                      "Save it as \"CSV UTF-8\" and import it again."),
-            byte=f"{data[err.start]:02X}", line=line, offset=offset) from None
-
-
-def _header_delimiter(text: str) -> str:
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "\r\n":
-            break
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def read_products_csv(data: bytes | str | os.PathLike) -> ParsedFile:
     """Decode and split a products CSV (``bytes`` content, or a path); raise
     :class:`ImportFileError` when the file as a whole is unusable."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        try:
-            data = Path(data).read_bytes()
-        except OSError as err:
-            raise ImportFileError(QT_TRANSLATE_NOOP("errors", "Cannot read {path}: {problem}"),
-                                  path=str(data), problem=err.strerror or str(err)) from None
-    text, had_bom = _decode(bytes(data))
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportFileError(QT_TRANSLATE_NOOP(
-            "errors", "The file contains a NUL byte at line {line}; it is not a CSV text file."), line=line)
-    delimiter = _header_delimiter(text)
+    data = read_source(data)
+    text, had_bom = decode_csv_bytes(bytes(data))
+    refuse_nul(text)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     record = 0
     try:

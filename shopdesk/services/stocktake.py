@@ -23,17 +23,17 @@ from shopdesk.domain.errors import NotFound, StateError, ValidationError
 from shopdesk.domain.gtin import barcode_lookup_key
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.permissions import Permission
-from shopdesk.domain.stock_rules import checked_quantity
+from shopdesk.domain.stock_rules import checked_quantity, zone_name
 from shopdesk.services import audit, catalog_search, stock
 from shopdesk.services.catalog import attach_barcode
 from shopdesk.services.staff_session import StaffSession
+from shopdesk.services.stocktake_import import parse_count_file
 from shopdesk.store.database import Database
 from shopdesk.store.documents import next_number
 from shopdesk.store.types import new_id, quantity_from_db, quantity_to_db, time_to_db, utcnow
 
 FULL, CYCLE = "full", "cycle"
 UNCOUNTED_ZERO, UNCOUNTED_KEEP = "zero", "keep"
-MAX_ZONE_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -63,20 +63,20 @@ class CountResult:
 
 
 @dataclass(frozen=True)
+class CountImportResult:
+    rows: int
+    products: int
+    unknown_codes: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
 class PostResult:
     number: str
     adjusted_lines: int
     quantity_gained: Decimal
     quantity_lost: Decimal
     value: int  # net variance at cost, minor units
-
-
-def _zone(zone: str) -> str:
-    zone = (zone or "").strip().upper()
-    if len(zone) > MAX_ZONE_LENGTH:
-        raise ValidationError("zone", QT_TRANSLATE_NOOP(
-            "errors", "A zone name can have at most {maximum} characters."), maximum=MAX_ZONE_LENGTH)
-    return zone
 
 
 def _stocktake(conn: sqlite3.Connection, stocktake_id: str) -> tuple:
@@ -226,7 +226,7 @@ class StocktakeService:
             raise ValidationError("barcode", QT_TRANSLATE_NOOP("errors", "Scan or type a barcode."))
         barcode_lookup_key(code)  # refuses misreads (wrong check digit) before anything is written
         quantity = checked_quantity(quantity, "quantity", allow_negative=True)
-        zone = _zone(zone)
+        zone = zone_name(zone)
         with self.db.raw_transaction() as conn:
             row = _stocktake(conn, stocktake_id)
             _require_counting(row)
@@ -235,12 +235,7 @@ class StocktakeService:
                 if quantity < 0:
                     raise ValidationError("quantity", QT_TRANSLATE_NOOP(
                         "errors", "{code} is not in the catalog, so there is no count to take back."), code=code)
-                conn.execute(
-                    "INSERT INTO stocktake_unknown_codes (id, stocktake_id, code, zone, quantity, device, user_id,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (new_id(), stocktake_id, code, zone, quantity_to_db(quantity), device, actor.user_id,
-                     time_to_db(utcnow())),
-                )
+                self._keep_unknown(conn, actor, stocktake_id, code, quantity, zone, device, time_to_db(utcnow()))
                 return CountResult(code=code, quantity=quantity, unknown=True)
             counted = self._add_entry(conn, actor, row, hit.product_id, quantity, zone, device, "scan")
             return CountResult(code=code, quantity=quantity, product_id=hit.product_id, sku=hit.sku,
@@ -251,7 +246,7 @@ class StocktakeService:
         """Add ``quantity`` (negative: take back a miscount) to a product's count; its new total."""
         actor.require(Permission.COUNT_STOCK)
         quantity = checked_quantity(quantity, "quantity", allow_negative=True)
-        zone = _zone(zone)
+        zone = zone_name(zone)
         with self.db.raw_transaction() as conn:
             row = _stocktake(conn, stocktake_id)
             _require_counting(row)
@@ -266,7 +261,7 @@ class StocktakeService:
         """
         actor.require(Permission.COUNT_STOCK)
         quantity = checked_quantity(quantity, "quantity", allow_zero=True)
-        zone = _zone(zone)
+        zone = zone_name(zone)
         with self.db.raw_transaction() as conn:
             row = _stocktake(conn, stocktake_id)
             _require_counting(row)
@@ -328,6 +323,43 @@ class StocktakeService:
             (milli, now, product_id, row[2], line_id),
         ).fetchone()
         return quantity_from_db(counted)
+
+    def import_counts(self, actor: StaffSession, stocktake_id: str, data, *, zone: str = "",
+                      device: str = "handheld") -> CountImportResult:
+        """A handheld scanner's export (see :mod:`stocktake_import`), applied in one
+        transaction: every row or none. ``zone`` applies to rows that name none; codes not
+        in the catalog join the list of unknown codes, as when scanned at the screen."""
+        actor.require(Permission.COUNT_STOCK)
+        default_zone = zone_name(zone)
+        rows = parse_count_file(data)
+        products: set[str] = set()
+        unknown = 0
+        with self.db.raw_transaction() as conn:
+            st = _stocktake(conn, stocktake_id)
+            _require_counting(st)
+            now = time_to_db(utcnow())
+            for r in rows:
+                hit = catalog_search.lookup_code(conn, r.code)
+                if hit is None:
+                    self._keep_unknown(conn, actor, stocktake_id, r.code, r.quantity, r.zone or default_zone,
+                                       device, now)
+                    unknown += 1
+                else:
+                    self._add_entry(conn, actor, st, hit.product_id, r.quantity, r.zone or default_zone, device,
+                                    "import", record_zero=True)
+                    products.add(hit.product_id)
+            audit.record(conn, actor, "stocktake.counts_imported", entity_type="stocktake", entity_id=stocktake_id,
+                         rows=len(rows), unknown=unknown)
+        return CountImportResult(len(rows), len(products), unknown, sum((r.quantity for r in rows), Decimal(0)))
+
+    @staticmethod
+    def _keep_unknown(conn: sqlite3.Connection, actor: StaffSession, stocktake_id: str, code: str,
+                      quantity: Decimal, zone: str, device: str, now: str) -> None:
+        conn.execute(
+            "INSERT INTO stocktake_unknown_codes (id, stocktake_id, code, zone, quantity, device, user_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_id(), stocktake_id, code, zone, quantity_to_db(quantity), device, actor.user_id, now),
+        )
 
     # -- review --------------------------------------------------------------------------
     def recount(self, actor: StaffSession, stocktake_id: str, product_ids: list[str]) -> int:

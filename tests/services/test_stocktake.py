@@ -302,3 +302,42 @@ def test_unknown_stocktake_id(store, clerk, counts):
 
     with pytest.raises(NotFound):
         counts.count_code(clerk, new_id(), MILK)
+
+
+# -- handheld files ------------------------------------------------------------------------
+
+def test_handheld_csv_counts_are_added_with_unknown_codes_kept(store, products, clerk, manager, counts, review):
+    st = counts.start(clerk, StocktakeSpec("FLOOR"))
+    counts.count_code(clerk, st, MILK, 2, zone="A")
+    data = (f"barcode;quantity;zone\n{MILK};3;B\n{MILK};;B\n{BREAD};1,5\n5012345678900;4\n\n{SOAP};0\n"
+            ).encode("utf-8-sig")
+    result = counts.import_counts(clerk, st, data, zone="back wall")
+    assert (result.rows, result.products, result.unknown_codes) == (5, 3, 1)
+    lines = {v.sku: v for v in review.lines(manager, st)}
+    assert lines["MILK-1L"].counted == 6  # 2 at the screen + 3 + 1 from the file
+    assert lines["BREAD"].counted == Decimal("1.5")
+    assert lines["SOAP"].counted == 0  # counted, none there: not "uncounted"
+    assert [(z.zone, z.quantity) for z in review.zone_counts(st, products["BREAD"])] == [("BACK WALL", Decimal("1.5"))]
+    assert [u.code for u in review.unknown_codes(st)] == ["5012345678900"]
+
+
+def test_a_handheld_file_with_bad_rows_is_rejected_whole(store, products, clerk, manager, counts, review):
+    from shopdesk.services.stocktake_import import CountFileRejected
+
+    st = counts.start(clerk, StocktakeSpec("FLOOR"))
+    data = f"{MILK},3\n,2\n4006381333932,1\n{BREAD},-1\n{SOAP},lots\n{SOAP},99999999999\n".encode()
+    with pytest.raises(CountFileRejected) as err:
+        counts.import_counts(clerk, st, data)
+    assert [(r.row, r.column) for r in err.value.rejects] == [
+        (2, "barcode"), (3, "barcode"), (4, "quantity"), (5, "quantity"), (6, "quantity")]
+    assert "row 3" in str(err.value) and "nothing was imported" in str(err.value)
+    assert review.summary(manager, st).counted_lines == 0
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00\x01binary", "\ufeff".encode("utf-16"), b"\xff\xfe\xfa"])
+def test_files_that_are_not_count_files_are_refused(store, products, clerk, counts, data):
+    from shopdesk.services.csv_files import ImportFileError
+
+    st = counts.start(clerk, StocktakeSpec("FLOOR"))
+    with pytest.raises(ImportFileError):
+        counts.import_counts(clerk, st, data)
