@@ -7,16 +7,22 @@ variances (the service leaves them out, the screen does not merely hide them).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import BinaryIO
 
 from shopdesk.domain.errors import NotFound, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.money import format_money
 from shopdesk.domain.permissions import Permission
+from shopdesk.domain.quantity import format_quantity
 from shopdesk.domain.stock_rules import variance_value
+from shopdesk.printing.table_report import Bar, Column, TableReport, render_table_report
 from shopdesk.services.staff_session import StaffSession
+from shopdesk.services.store_settings import store_info
 from shopdesk.store.database import Database
 from shopdesk.store.types import quantity_from_db
 
@@ -255,6 +261,56 @@ class StocktakeReview:
         return [StocktakeSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), r[9], _time(r[10]),
                                  r[11], _time(r[12]), r[13], r[14], r[15], r[16], r[17], None, None, None, None)
                 for r in rows]
+
+    def variance_report(self, actor: StaffSession, stocktake_id: str,
+                        path: str | os.PathLike[str] | BinaryIO) -> int:
+        """The variances as a PDF, largest value first, with a chart of the ten largest;
+        returns the page count. Managers only (it shows expected quantities)."""
+        actor.require(Permission.VIEW_REPORTS)
+        info = store_info(self.db)
+        cur, loc = info.currency, info.locale
+        summary = self.summary(actor, stocktake_id)
+        lines: list[StocktakeLineView] = []
+        while batch := self.lines(actor, stocktake_id, only="variances", offset=len(lines), limit=10_000):
+            lines.extend(batch)
+
+        def qty(q: Decimal | None) -> str:
+            return "" if q is None else format_quantity(q, loc)
+
+        def signed(q: Decimal | None) -> str:
+            return "" if q is None else ("+" if q > 0 else "") + format_quantity(q, loc)
+
+        when = (summary.posted_at or summary.snapshot_at).astimezone()
+        scope = summary.scope + "".join(
+            f", {label} {value}" for label, value in (("category", summary.category), ("bins", summary.bin_prefix),
+                                                      ("not counted for days", summary.not_counted_days)) if value)
+        report = TableReport(
+            title=f"Stocktake variances {summary.number} — {info.name}",
+            facts=[
+                ("Location", f"{summary.location_code} {summary.location_name}"),
+                ("Count", scope + (" (blind)" if summary.blind else "")),
+                ("Status", summary.status + (f" by {summary.posted_by}" if summary.posted_by else "")),
+                ("Date", when.strftime("%Y-%m-%d %H:%M")),
+                ("Lines counted", f"{summary.counted_lines} of {summary.lines}"),
+                ("Lines with a variance", str(summary.variance_lines or 0)),
+                ("Found / missing", f"+{qty(summary.quantity_gained)} / -{qty(summary.quantity_lost)}"),
+                ("Net value at cost", format_money(summary.value or 0, cur, loc)),
+            ],
+            columns=[Column("SKU", 10), Column("Product", 26), Column("Bin", 7), Column("Snapshot", 7, "right"),
+                     Column("Moved", 6, "right"), Column("Expected", 7, "right"), Column("Counted", 7, "right"),
+                     Column("Variance", 7, "right"), Column("Unit cost", 8, "right"), Column("Value", 9, "right"),
+                     Column("Note", 16)],
+            rows=[[v.sku, v.name, v.bin, qty(v.snapshot), signed(v.moved_during_count), qty(v.expected),
+                   qty(v.counted) if v.counted is not None else "not counted", signed(v.variance),
+                   format_money(v.unit_cost, cur, loc), format_money(v.value or 0, cur, loc), v.note]
+                  for v in lines],
+            totals=["", f"{len(lines)} lines", "", "", "", "", "", "", "",
+                    format_money(sum(v.value or 0 for v in lines), cur, loc), ""],
+            chart_title="Largest variances at cost",
+            bars=[Bar(f"{v.sku} {v.name}", v.value or 0, format_money(v.value or 0, cur, loc)) for v in lines[:10]],
+            footer=f"{info.name} · {summary.number}",
+        )
+        return render_table_report(report, path)
 
 
 def _milli_value(milli_value: int) -> int:

@@ -341,3 +341,26 @@ def test_files_that_are_not_count_files_are_refused(store, products, clerk, coun
     st = counts.start(clerk, StocktakeSpec("FLOOR"))
     with pytest.raises(ImportFileError):
         counts.import_counts(clerk, st, data)
+
+
+def test_variance_report_pdf_lists_variances_by_value(store, products, clerk, manager, counts, review, tmp_path):
+    import pymupdf
+
+    with store.unit_of_work() as s:
+        s.get(Product, products["SOAP"]).cost = 100
+        s.get(Product, products["MILK-1L"]).cost = 80
+    st = counts.start(clerk, StocktakeSpec("FLOOR"))
+    counts.count_code(clerk, st, MILK, 5)
+    counts.count_code(clerk, st, SOAP, 16)
+    counts.count_code(clerk, st, BREAD, 10)
+    counts.count_code(clerk, st, NIUNAI, 10)
+    with pytest.raises(PermissionDenied):
+        review.variance_report(clerk, st, tmp_path / "no.pdf")
+    counts.post(manager, st)
+    pages = review.variance_report(manager, st, tmp_path / "variances.pdf")
+    assert pages == 1
+    text = pymupdf.open(tmp_path / "variances.pdf")[0].get_text()
+    assert "ST-000001" in text and "Largest variances at cost" in text
+    assert text.index("Dish soap") < text.index("Whole milk")  # €6.00 before −€4.00
+    assert "€6.00" in text and ("-€4.00" in text or "−€4.00" in text)
+    assert "Sourdough" not in text  # no variance, not listed
