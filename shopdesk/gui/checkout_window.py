@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -35,15 +35,9 @@ from shopdesk.gui.context import AppContext
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.payment_dialog import PaymentDialog
 from shopdesk.gui.product_picker import ProductPicker
+from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, ScanKeyRouter
 from shopdesk.services.checkout import CartView, SaleResult
 from shopdesk.services.receipts import ReceiptOutput
-
-INFO, SUCCESS, ERROR = "info", "success", "error"
-MESSAGE_STYLES = {
-    INFO: "background:#eef3fb; color:#1a3d6d;",
-    SUCCESS: "background:#e6f4ea; color:#0a5c26;",
-    ERROR: "background:#fde7e9; color:#8a0012; font-weight:bold;",
-}
 
 
 class CheckoutWindow(QWidget):
@@ -63,10 +57,7 @@ class CheckoutWindow(QWidget):
         self.scan_field.setPlaceholderText(self.tr("Scan a barcode or type a code, then Enter"))
         self.scan_field.returnPressed.connect(self._on_scan_entered)
 
-        self.message = QLabel(self)
-        self.message.setObjectName("messageLabel")
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(32)
+        self.message = MessageStrip(self)
 
         self.model = CartTableModel(self)
         self.model.quantity_edited.connect(self._on_quantity_edited)
@@ -130,8 +121,9 @@ class CheckoutWindow(QWidget):
 
         # A scanner types wherever the focus is: keys typed on the cart table or the buttons
         # (after a click there) are handed to the scan field, so no scan is lost.
-        for widget in (self.table, self.find_button, self.quantity_button, self.remove_button, self.pay_button):
-            widget.installEventFilter(self)
+        self.scan_router = ScanKeyRouter(self.scan_field, self._on_scan_entered, self)
+        self.scan_router.watch((self.table, self.find_button, self.quantity_button, self.remove_button,
+                                self.pay_button))
 
         self.show_message(self.tr("Ready. Scan the first item."), INFO)
 
@@ -149,22 +141,6 @@ class CheckoutWindow(QWidget):
         event.accept()
         action()
 
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress and not (
-            event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-        ):
-            key, text = event.key(), event.text()
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if self.scan_field.text():
-                    self.focus_scan()
-                    self._on_scan_entered()
-                    return True
-            elif text and text.isprintable() and not (watched is self.table and key == Qt.Key.Key_Space):
-                self.focus_scan()
-                self.scan_field.insert(text)
-                return True
-        return super().eventFilter(watched, event)
-
     # -- state ---------------------------------------------------------------------------
     def reload(self) -> None:
         """Show the till's cart as stored (after log-in, or a restart after a crash)."""
@@ -180,9 +156,7 @@ class CheckoutWindow(QWidget):
         self.scan_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_message(self, text: str, kind: str = INFO) -> None:
-        self.message.setText(text)
-        self.message.setProperty("kind", kind)
-        self.message.setStyleSheet(f"QLabel {{ padding: 6px; border-radius: 4px; {MESSAGE_STYLES[kind]} }}")
+        self.message.show_message(text, kind)
 
     def _show_cart(self, view: CartView) -> None:
         self.cart = view
