@@ -63,3 +63,24 @@ class MessageStrip(QLabel):
         self.setText(text)
         self.setProperty("kind", kind)
         self.setStyleSheet(f"QLabel {{ padding: 6px; border-radius: 4px; {MESSAGE_STYLES[kind]} }}")
+
+
+class QuantityField(QLineEdit):
+    """The quantity for the next scan: "1" until someone types; the first key typed
+    replaces that default rather than making 1 into 16."""
+
+    def __init__(self, parent: QWidget | None = None, object_name: str = "quantityField") -> None:
+        super().__init__("1", parent)
+        self.setObjectName(object_name)
+        self.setMaximumWidth(80)
+        self._default_shown = True
+
+    def keyPressEvent(self, event) -> None:
+        if self._default_shown and event.text() and event.text().isprintable():
+            self.clear()
+        self._default_shown = False
+        super().keyPressEvent(event)
+
+    def reset(self) -> None:
+        self.setText("1")
+        self._default_shown = True

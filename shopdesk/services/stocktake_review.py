@@ -218,6 +218,16 @@ class StocktakeReview:
             ).fetchall()
         return [_line_view(r, shown) for r in rows]
 
+    def line(self, actor: StaffSession, stocktake_id: str, product_id: str) -> StocktakeLineView | None:
+        """One product's line as it stands now (after a scan, to update the screen in place)."""
+        with self.db.raw_reader() as conn:
+            blind = conn.execute("SELECT blind FROM stocktakes WHERE id = ?", (stocktake_id,)).fetchone()
+            if blind is None:
+                raise NotFound(QT_TRANSLATE_NOOP("errors", "That stocktake no longer exists."))
+            row = conn.execute(_LINE_SQL + " AND l.product_id = :pid", {"st": stocktake_id, "pid": product_id}
+                               ).fetchone()
+        return None if row is None else _line_view(row, self._may_see_expected(actor, bool(blind[0])))
+
     def zone_counts(self, stocktake_id: str, product_id: str) -> list[ZoneCount]:
         """The current round's counts of one product, per zone and counting device."""
         with self.db.raw_reader() as conn:
