@@ -72,14 +72,18 @@ def inspect_file(path: Path) -> str:
             ),
             path=str(path),
         )
-    app_id = int.from_bytes(header[68:72], "big")
-    if app_id == APPLICATION_ID:
+    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
         return "shopdesk"
+    # The header on disk can be stale: while another process (a second till) has the file
+    # open, a new database's marker may still sit in the write-ahead log. Ask SQLite.
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     finally:
         conn.close()
+    if app_id == APPLICATION_ID:
+        return "shopdesk"
     if tables == 0:
         return "new"
     raise DatabaseRefused(

@@ -174,3 +174,16 @@ def test_upgrade_from_0004_adds_the_stockroom_and_keeps_stock(db_path):
                 assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
     finally:
         db.close()
+
+
+def test_a_second_process_opens_a_new_database_whose_marker_is_still_in_the_wal(db_path):
+    """A second till opening the shop file while the first still holds it open."""
+    first = open_database(db_path)
+    try:
+        with open(db_path, "rb") as fh:
+            on_disk = int.from_bytes(fh.read(100)[68:72], "big")
+        second = open_database(db_path)  # must not call it "another program's database"
+        second.close()
+    finally:
+        first.close()
+    assert on_disk in (0, APPLICATION_ID)
