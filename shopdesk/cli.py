@@ -61,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     stock_sub = stock.add_subparsers(dest="stock_command", metavar="ACTION", required=True)
     verify = stock_sub.add_parser("verify", help="prove every balance equals the sum of the ledger")
     _db_option(verify, top=False)
+    valuation = stock_sub.add_parser("valuation", help="stock value at moving-average cost per location")
+    _db_option(valuation, top=False)
+    valuation.add_argument("--location", metavar="CODE", help="only this location")
+    valuation.add_argument("--out", type=Path, metavar="FILE.pdf|FILE.csv", help="also write a report")
+    low = stock_sub.add_parser("low", help="products at or below their reorder point, with order suggestions")
+    _db_option(low, top=False)
+    low.add_argument("--location", metavar="CODE", help="only stock at this location")
+    count_import = stock_sub.add_parser(
+        "count-import", help="add a handheld scanner's counts (CSV: barcode,quantity[,zone]) to an open stocktake")
+    _db_option(count_import, top=False)
+    count_import.add_argument("stocktake", metavar="NUMBER", help="e.g. ST-000003")
+    count_import.add_argument("file", type=Path, metavar="FILE.csv")
+    count_import.add_argument("--zone", default="", help="zone for rows that name none")
 
     importer = sub.add_parser("import", help="import data from a file (as the database's first owner)")
     _db_option(importer, top=False)
@@ -163,6 +176,88 @@ def cmd_stock_verify(args) -> int:
     return 0
 
 
+def cmd_stock(args) -> int:
+    return {"verify": cmd_stock_verify, "valuation": cmd_stock_valuation, "low": cmd_stock_low,
+            "count-import": cmd_stock_count_import}[args.stock_command](args)
+
+
+def cmd_stock_valuation(args) -> int:
+    from shopdesk.domain.money import format_money
+    from shopdesk.domain.quantity import format_quantity
+    from shopdesk.services.catalog_import import first_owner
+    from shopdesk.services.stock_reports import valuation_report
+    from shopdesk.services.stock_views import StockViews
+    from shopdesk.services.store_settings import store_info
+
+    db = _open(args.db)
+    try:
+        info = store_info(db)
+        if args.out:
+            valuation = valuation_report(db, first_owner(db), args.out, args.location)
+        else:
+            valuation = StockViews(db).valuation(args.location)
+    finally:
+        db.close()
+    for v in valuation.per_location:
+        print(f"{v.code:10} {v.name[:30]:30} {v.product_count:>9} products {format_quantity(v.quantity, info.locale):>14}"
+              f" {format_money(v.value, info.currency, info.locale):>16}")
+    print(f"{'TOTAL':41} {valuation.product_count:>9} products {'':>14}"
+          f" {format_money(valuation.total_value, info.currency, info.locale):>16}")
+    if args.out:
+        print(f"Report written to {args.out}")
+    return 0
+
+
+def cmd_stock_low(args) -> int:
+    from shopdesk.domain.quantity import format_quantity
+    from shopdesk.services.stock_views import StockViews
+    from shopdesk.services.store_settings import store_info
+
+    db = _open(args.db)
+    try:
+        locale = store_info(db).locale
+        views, after, shown = StockViews(db), None, 0
+        print(f"{'SKU':16} {'product':40} {'on hand':>9} {'reorder':>9} {'on order':>9} {'suggest':>9}")
+        while True:
+            page = views.low_stock(args.location, limit=500, after=after)
+            for r in page.rows:
+                print(f"{r.sku[:16]:16} {r.name[:40]:40} {format_quantity(r.on_hand, locale):>9}"
+                      f" {format_quantity(r.reorder_point, locale):>9} {format_quantity(r.on_order, locale):>9}"
+                      f" {format_quantity(r.suggested, locale):>9}")
+            shown += len(page.rows)
+            if page.next_key is None:
+                break
+            after = page.next_key
+    finally:
+        db.close()
+    print(f"{shown} product(s) at or below their reorder point.")
+    return 0
+
+
+def cmd_stock_count_import(args) -> int:
+    """As the database's first owner (like ``import products``); all rows or none."""
+    from shopdesk.services.catalog_import import first_owner
+    from shopdesk.services.stocktake import StocktakeService
+    from shopdesk.services.stocktake_import import CountFileRejected
+    from shopdesk.services.stocktake_review import StocktakeReview
+
+    db = _open(args.db)
+    try:
+        stocktake_id = StocktakeReview(db).id_of(args.stocktake)
+        try:
+            result = StocktakeService(db).import_counts(first_owner(db), stocktake_id, args.file, zone=args.zone)
+        except CountFileRejected as err:
+            for reject in err.rejects:
+                print(reject, file=sys.stderr)
+            print(f"{len(err.rejects)} row(s) rejected; nothing was imported.", file=sys.stderr)
+            return 1
+    finally:
+        db.close()
+    print(f"Imported {result.rows} rows: {result.products} products counted, {result.unknown_codes} unknown codes "
+          "kept to resolve.")
+    return 0
+
+
 def cmd_import(args) -> int:
     """``shopdesk import products FILE.csv``: preview, and unless --dry-run or rows are
     rejected, apply in one transaction. Acts as the database's first owner (see
@@ -249,7 +344,7 @@ def cmd_labels(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"init": cmd_init, "demo": cmd_demo, "stock": cmd_stock_verify, "import": cmd_import,
+    handlers = {"init": cmd_init, "demo": cmd_demo, "stock": cmd_stock, "import": cmd_import,
                 "export": cmd_export, "labels": cmd_labels, None: cmd_gui}
     try:
         return handlers[args.command](args)

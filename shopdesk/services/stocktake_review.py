@@ -218,6 +218,17 @@ class StocktakeReview:
             ).fetchall()
         return [_line_view(r, shown) for r in rows]
 
+    def id_of(self, number: str) -> str:
+        """The stocktake numbered ``number`` (``ST-000042``; ``42`` will do)."""
+        text = (number or "").strip().upper()
+        if text.isdigit():
+            text = f"ST-{int(text):06d}"
+        with self.db.raw_reader() as conn:
+            row = conn.execute("SELECT id FROM stocktakes WHERE number = ?", (text,)).fetchone()
+        if row is None:
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "There is no stocktake {number}."), number=number)
+        return row[0]
+
     def line(self, actor: StaffSession, stocktake_id: str, product_id: str) -> StocktakeLineView | None:
         """One product's line as it stands now (after a scan, to update the screen in place)."""
         with self.db.raw_reader() as conn:
