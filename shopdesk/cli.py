@@ -137,6 +137,7 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     from shopdesk.services.demo import DEMO_STAFF, add_demo_products, ensure_demo_store
+    from shopdesk.services.demo_stockroom import add_demo_stockroom
     from shopdesk.services.receipts import receipts_folder
 
     if args.products < 0 or args.sales < 0:
@@ -148,6 +149,7 @@ def cmd_demo(args) -> int:
         receipts_folder(db).mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         add_demo_products(db, args.products, sales=args.sales, seed=args.seed)
+        add_demo_stockroom(db, seed=args.seed)
         took = time.perf_counter() - started
     finally:
         db.close()
