@@ -72,3 +72,15 @@ def test_count_import_adds_rows_or_rejects_the_whole_file(tmp_path, capsys):
     assert "1 products counted, 1 unknown" in capsys.readouterr().out
     assert run(["--db", path, "stock", "count-import", "ST-000009", good]) == 2
     assert "no stocktake ST-000009" in capsys.readouterr().err
+
+
+def test_demo_fills_the_stockroom_once(tmp_path):
+    path = demo(tmp_path, products=200)
+    assert run(["--db", path, "demo", "--products", 0, "--sales", 0]) == 0  # again: no second set
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM suppliers").fetchone() == (3,)
+    assert conn.execute("SELECT count(*) FROM purchase_orders WHERE status = 'open'").fetchone() == (1,)
+    assert conn.execute("SELECT count(*) FROM stock_bins").fetchone() == (200,)
+    assert conn.execute("SELECT count(*) FROM stock_transfers").fetchone() == (1,)
+    conn.close()
+    assert run(["--db", path, "stock", "verify"]) == 0
