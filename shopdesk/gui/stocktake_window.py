@@ -71,10 +71,10 @@ class StocktakeWindow(QWidget):
         self.zone_field.setMaximumWidth(160)
 
         self.scan_field = QLineEdit(self)
-        self.scan_field.setObjectName("scanField")
+        self.scan_field.setObjectName("countScanField")
         self.scan_field.setPlaceholderText(self.tr("Scan each item (or type 12*code), then Enter"))
         self.scan_field.returnPressed.connect(self._on_scan_entered)
-        self.quantity_field = QuantityField(self)
+        self.quantity_field = QuantityField(self, "countQuantityField")
         self.quantity_field.setToolTip(self.tr("Quantity for the next scan; goes back to 1 after it."))
         self.message = MessageStrip(self, "stocktakeMessage")
         self.summary_label = QLabel(self)
@@ -241,7 +241,12 @@ class StocktakeWindow(QWidget):
 
     # -- counting -----------------------------------------------------------------------
     def focus_scan(self) -> None:
-        self.scan_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.isVisible():  # a hidden page must not take the focus from the counter's scan field
+            self.scan_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.focus_scan()
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_F4 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
