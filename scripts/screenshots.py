@@ -21,6 +21,8 @@ from shopdesk.gui.context import AppContext  # noqa: E402
 from shopdesk.gui.login_dialog import LoginDialog  # noqa: E402
 from shopdesk.gui.main_window import MainWindow  # noqa: E402
 from shopdesk.services.demo import add_demo_products, ensure_demo_store  # noqa: E402
+from shopdesk.services.demo_stockroom import add_demo_stockroom  # noqa: E402
+from shopdesk.services.stocktake import StocktakeService, StocktakeSpec  # noqa: E402
 from shopdesk.store.database import open_database  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -33,6 +35,7 @@ def main() -> int:
         db = open_database(path)
         ensure_demo_store(db)
         add_demo_products(db, 400, sales=0)
+        add_demo_stockroom(db)
         ctx = AppContext(db)
         login = LoginDialog(ctx.auth, ctx.store.name)
         login.username.setText("cashier")
@@ -67,9 +70,28 @@ def main() -> int:
         catalog.view.expandAll()
         app.processEvents()
         window.grab().save(str(DOCS / "catalog.png"))
+        shoot_stocktake(app, window, db, codes)
         window.close()
         db.close()
     return 0
+
+
+def shoot_stocktake(app, window: MainWindow, db, codes: list[str]) -> None:
+    """A cycle count of two aisles with a few scans, a miscount and an unknown code."""
+    clerk = window.ctx.auth.login("manager", "demo-manager")
+    window.ctx.staff = clerk
+    window.refresh_status()
+    service = StocktakeService(db)
+    service.start(clerk, StocktakeSpec("FLOOR", scope="cycle", bin_prefix="A0"))
+    window.stocktakes.reload_counts()
+    window.nav.setCurrentRow(2)
+    page = window.stocktakes
+    for n, code in zip((12, 30, 7, 54), codes[:4], strict=True):
+        page.count(f"{n}*{code}")
+    page.count("5012345678900")
+    page.only_combo.setCurrentIndex(page.only_combo.findData("all"))
+    app.processEvents()
+    window.grab().save(str(DOCS / "stocktake.png"))
 
 
 if __name__ == "__main__":
