@@ -84,7 +84,7 @@ def shoot_stocktake(app, window: MainWindow, db, codes: list[str]) -> None:
     service = StocktakeService(db)
     service.start(clerk, StocktakeSpec("FLOOR", scope="cycle", bin_prefix="A0"))
     window.stocktakes.reload_counts()
-    window.nav.setCurrentRow(2)
+    window.nav.setCurrentRow(window.pages.indexOf(window.stocktakes))
     page = window.stocktakes
     for n, code in zip((12, 30, 7, 54), codes[:4], strict=True):
         page.count(f"{n}*{code}")

@@ -23,6 +23,7 @@ from shopdesk.gui.checkout_window import CheckoutWindow
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.login_dialog import LoginDialog
 from shopdesk.gui.settings_dialog import SettingsDialog
+from shopdesk.gui.stock_window import StockWindow
 from shopdesk.gui.stocktake_window import StocktakeWindow
 
 
@@ -41,6 +42,8 @@ class MainWindow(QMainWindow):
         self._add_area(self.tr("Checkout"), self.checkout)
         self.catalog = CatalogWindow(ctx, self)
         self._add_area(self.tr("Catalog"), self.catalog)
+        self.stock = StockWindow(ctx, self)
+        self._add_area(self.tr("Stock"), self.stock)
         self.stocktakes = StocktakeWindow(ctx, self)
         self._add_area(self.tr("Stocktakes"), self.stocktakes)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -105,6 +108,7 @@ class MainWindow(QMainWindow):
             self.ctx.staff = dialog.session
             self.refresh_status()
             self.catalog.refresh_permissions()
+            self.stock.refresh_permissions()
             self.stocktakes.reload_counts()
             self.checkout.reload()
 

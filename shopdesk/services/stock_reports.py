@@ -23,10 +23,13 @@ from shopdesk.store.database import Database
 
 
 def valuation_report(db: Database, actor: StaffSession, path: str | os.PathLike[str],
-                     location_code: str | None = None) -> Valuation:
-    """Write the valuation to ``path``: a PDF with a chart, or CSV when the name ends in .csv."""
+                     location_code: str | None = None, *, valuation: Valuation | None = None) -> Valuation:
+    """Write the valuation to ``path``: a PDF with a chart, or CSV when the name ends in .csv.
+
+    ``valuation`` is one just computed for the screen (a million products take seconds)."""
     actor.require(Permission.VIEW_REPORTS)
-    valuation = StockViews(db).valuation(location_code)
+    if valuation is None:
+        valuation = StockViews(db).valuation(location_code)
     info = store_info(db)
     cur, loc = info.currency, info.locale
     if Path(path).suffix.lower() == ".csv":
