@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import socket
+from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -215,7 +216,16 @@ class StocktakeWindow(QWidget):
             return
         self._show_summary()
 
-    def _show_summary(self) -> None:
+    def refresh_progress(self) -> None:
+        """After a scan: how far the count is (cheap); the variance totals wait for a
+        refresh, as they read every line of a big count."""
+        if self.summary is None or self.stocktake_id is None:
+            return
+        lines, counted, unknowns = self.review.progress(self.stocktake_id)
+        self.summary = replace(self.summary, lines=lines, counted_lines=counted, open_unknown_codes=unknowns)
+        self._show_summary(stale_totals=True)
+
+    def _show_summary(self, stale_totals: bool = False) -> None:
         s = self.summary
         staff = self.ctx.staff
         may_approve = bool(staff and staff.can(Permission.APPROVE_STOCKTAKE))
@@ -231,9 +241,11 @@ class StocktakeWindow(QWidget):
             self.unknown_button.setText(self.tr("Unknown codes"))
             return
         text = self.tr("%1 of %2 lines counted").replace("%1", str(s.counted_lines)).replace("%2", str(s.lines))
-        if s.value is not None:
+        if s.value is not None and not stale_totals:
             text += " · " + self.tr("%1 with a variance, net %2").replace("%1", str(s.variance_lines)).replace(
                 "%2", format_money(s.value, self.ctx.store.currency, self.ctx.store.locale))
+        elif s.value is not None:
+            text += " · " + self.tr("variances: press F5 to refresh")
         elif s.blind:
             text += " · " + self.tr("blind count")
         self.summary_label.setText(text)
@@ -249,9 +261,14 @@ class StocktakeWindow(QWidget):
         self.focus_scan()
 
     def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_F4 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_F4 and plain:
             event.accept()
             self.set_selected_count()
+            return
+        if event.key() == Qt.Key.Key_F5 and plain:
+            event.accept()
+            self.reload_lines()
             return
         super().keyPressEvent(event)
 
@@ -296,7 +313,7 @@ class StocktakeWindow(QWidget):
             self.message.show_message(
                 self.tr("%1 — counted %2").replace("%1", result.name).replace(
                     "%2", format_quantity(result.counted, locale)), SUCCESS)
-        self.refresh_summary()
+        self.refresh_progress()
 
     def _selected_lines(self):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -328,7 +345,7 @@ class StocktakeWindow(QWidget):
         line = self.review.line(self.ctx.require_staff(), self.stocktake_id, product_id)
         if line is not None:
             self.table.selectRow(self.model.upsert(line))
-        self.refresh_summary()
+        self.refresh_progress()
 
     def recount_selected(self) -> None:
         lines = self._selected_lines()

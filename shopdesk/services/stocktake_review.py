@@ -172,6 +172,17 @@ class StocktakeReview:
             row[11], _time(row[12]), row[13], row[14], lines, counted, unknowns, variance_lines, gained, lost, value,
         )
 
+    def progress(self, stocktake_id: str) -> tuple[int, int, int]:
+        """(lines, counted lines, open unknown codes): cheap enough to show after every scan."""
+        with self.db.raw_reader() as conn:
+            lines, counted = conn.execute(
+                "SELECT count(*), count(counted) FROM stocktake_lines WHERE stocktake_id = ?",
+                (stocktake_id,)).fetchone()
+            (unknowns,) = conn.execute(
+                "SELECT count(*) FROM stocktake_unknown_codes WHERE stocktake_id = ? AND resolved_at IS NULL",
+                (stocktake_id,)).fetchone()
+        return lines, counted, unknowns
+
     @staticmethod
     def _may_see_expected(actor: StaffSession, blind: bool) -> bool:
         return not blind or actor.can(Permission.APPROVE_STOCKTAKE)
