@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, str] = {
     "catalog_import": "bench.catalog_import",
     "search": "bench.search",
     "startup": "bench.startup",
+    "stockroom": "bench.stockroom",
 }
 
 

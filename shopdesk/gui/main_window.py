@@ -22,6 +22,7 @@ from shopdesk.gui.catalog_window import CatalogWindow
 from shopdesk.gui.checkout_window import CheckoutWindow
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.login_dialog import LoginDialog
+from shopdesk.gui.receiving_window import ReceivingWindow
 from shopdesk.gui.settings_dialog import SettingsDialog
 from shopdesk.gui.stock_window import StockWindow
 from shopdesk.gui.stocktake_window import StocktakeWindow
@@ -44,6 +45,8 @@ class MainWindow(QMainWindow):
         self._add_area(self.tr("Catalog"), self.catalog)
         self.stock = StockWindow(ctx, self)
         self._add_area(self.tr("Stock"), self.stock)
+        self.receiving = ReceivingWindow(ctx, self)
+        self._add_area(self.tr("Receiving"), self.receiving)
         self.stocktakes = StocktakeWindow(ctx, self)
         self._add_area(self.tr("Stocktakes"), self.stocktakes)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
             self.refresh_status()
             self.catalog.refresh_permissions()
             self.stock.refresh_permissions()
+            self.receiving.reload()
             self.stocktakes.reload_counts()
             self.checkout.reload()
 

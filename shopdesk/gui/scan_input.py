@@ -9,6 +9,7 @@ swallow the next ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -66,14 +67,17 @@ class MessageStrip(QLabel):
 
 
 class QuantityField(QLineEdit):
-    """The quantity for the next scan: "1" until someone types; the first key typed
-    replaces that default rather than making 1 into 16."""
+    """The quantity for the next scan: "1" until someone types. The first key typed
+    replaces that default (and a click or Tab into the field selects it), so typing 5
+    never makes 15; a quantity other than 1 stands out until the scan uses it."""
 
     def __init__(self, parent: QWidget | None = None, object_name: str = "quantityField") -> None:
         super().__init__("1", parent)
         self.setObjectName(object_name)
         self.setMaximumWidth(80)
         self._default_shown = True
+        self._select_after_click = False
+        self.textChanged.connect(self._highlight)
 
     def keyPressEvent(self, event) -> None:
         if self._default_shown and event.text() and event.text().isprintable():
@@ -81,6 +85,32 @@ class QuantityField(QLineEdit):
         self._default_shown = False
         super().keyPressEvent(event)
 
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        if event.reason() == Qt.FocusReason.MouseFocusReason:
+            self._select_after_click = True  # the click itself would place the cursor
+        else:
+            self.selectAll()
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if self._select_after_click:
+            self._select_after_click = False
+            self.selectAll()
+
+    def _highlight(self, text: str) -> None:
+        self.setStyleSheet("" if text.strip() in ("", "1") else "QLineEdit { background:#fff3c4; font-weight:bold; }")
+
     def reset(self) -> None:
         self.setText("1")
         self._default_shown = True
+
+
+# "12*4006381333931": twelve of that item in one scan, as handheld scanners and tills allow.
+_QUANTITY_PREFIX = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[*×]\s*(\S.*?)\s*$")
+
+
+def split_quantity_prefix(text: str) -> tuple[str | None, str]:
+    """``"12*4006381333931"`` → ``("12", "4006381333931")``; a plain code → ``(None, code)``."""
+    found = _QUANTITY_PREFIX.match(text or "")
+    return (found.group(1), found.group(2)) if found else (None, text)

@@ -8,7 +8,6 @@ that would swallow the next scans). Codes nobody knows are kept on a list to res
 
 from __future__ import annotations
 
-import re
 import socket
 from dataclasses import replace
 from decimal import Decimal
@@ -38,14 +37,19 @@ from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.gui.background import run_in_background
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.messages import error_text
-from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, QuantityField, ScanKeyRouter
+from shopdesk.gui.scan_input import (
+    ERROR,
+    INFO,
+    SUCCESS,
+    MessageStrip,
+    QuantityField,
+    ScanKeyRouter,
+    split_quantity_prefix,
+)
 from shopdesk.gui.stocktake_dialogs import NewStocktakeDialog, UnknownCodesDialog
 from shopdesk.gui.stocktake_model import StocktakeLinesModel
 from shopdesk.services.stocktake import FULL, UNCOUNTED_KEEP, UNCOUNTED_ZERO, StocktakeService
 from shopdesk.services.stocktake_review import StocktakeReview, StocktakeSummary
-
-# "12*4006381333931": twelve of that item in one scan (as on many handheld scanners).
-_QUANTITY_PREFIX = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[*xX×]\s*(\S.*)$")
 
 
 class StocktakeWindow(QWidget):
@@ -286,10 +290,9 @@ class StocktakeWindow(QWidget):
         if self.stocktake_id is None:
             self.message.show_message(self.tr("Start or choose a count first."), ERROR)
             return
-        prefixed = _QUANTITY_PREFIX.match(text)
-        code = prefixed.group(2) if prefixed else text
+        typed, code = split_quantity_prefix(text)
         try:
-            quantity = self._quantity(prefixed.group(1) if prefixed else None)
+            quantity = self._quantity(typed)
             result = self.service.count_code(self.ctx.require_staff(), self.stocktake_id, code, quantity,
                                              zone=self.zone_field.text(), device=self.device)
         except ShopDeskError as err:
