@@ -148,8 +148,7 @@ def cmd_demo(args) -> int:
         ensure_demo_store(db, currency=args.currency, locale=args.locale, receipt_printer=printer)
         receipts_folder(db).mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        if args.products:  # TODO(after the stockroom benches): guard inside add_demo_products
-            add_demo_products(db, args.products, sales=args.sales, seed=args.seed)
+        add_demo_products(db, args.products, sales=args.sales, seed=args.seed)
         add_demo_stockroom(db, seed=args.seed)
         took = time.perf_counter() - started
     finally:

@@ -170,6 +170,8 @@ def add_demo_products(db: Database, count: int, *, sales: int = 200, seed: int =
             sellable.append((pid, name, price, tax))
             if progress and i % 10000 == 0:
                 progress(i - offset, count)
+        if not products:  # an empty executemany would insert one row of defaults
+            return
         s.execute(Product.__table__.insert(), products)
         s.execute(Barcode.__table__.insert(), barcodes)
         search_index.index_products(dbapi_connection(s), [p["id"] for p in products])
