@@ -503,8 +503,9 @@ SELECT r.id, r.number, r.status, l.code, s.name, o.number, r.supplier_reference,
                     for row in conn.execute(sql, params)]
 
     def label_copies(self, receipt_id: str) -> dict[str, int]:
-        """Product id → how many shelf labels to print: one per item received (weighed goods
-        rounded up), for ``LabelService.print_sheet(ids, path, copies=mapping)``."""
+        """Product id → how many shelf labels to print: one per item received (one per line
+        for goods sold by weight or measure, whose quantity counts no items), for
+        ``LabelService.print_sheet(ids, path, copies=mapping)``."""
         with self.db.raw_reader() as conn:
             receipt = _receipt(conn, receipt_id)
             if receipt.status != "posted":
@@ -512,10 +513,11 @@ SELECT r.id, r.number, r.status, l.code, s.name, o.number, r.supplier_reference,
                     "errors", "{number} is not posted yet; labels are printed for goods that were received."),
                     number=receipt.number)
             return {
-                pid: math.ceil(quantity_from_db(milli))
-                for pid, milli in conn.execute(
-                    "SELECT product_id, quantity FROM goods_receipt_lines WHERE receipt_id = ? AND quantity > 0"
-                    " ORDER BY line_no", (receipt_id,))
+                pid: math.ceil(quantity_from_db(milli)) if unit == "piece" else 1
+                for pid, milli, unit in conn.execute(
+                    "SELECT l.product_id, l.quantity, p.unit FROM goods_receipt_lines l"
+                    "  JOIN products p ON p.id = l.product_id"
+                    " WHERE l.receipt_id = ? AND l.quantity > 0 ORDER BY l.line_no", (receipt_id,))
             }
 
 

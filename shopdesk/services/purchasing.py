@@ -102,7 +102,8 @@ def _time(text: str) -> datetime:
 
 def internal_location(conn: sqlite3.Connection, code: str, field: str = "location_code") -> tuple[str, str, str]:
     """(id, code, name) of a stock location goods can be delivered to."""
-    row = conn.execute("SELECT id, code, name, kind FROM locations WHERE code = ?", ((code or "").strip(),)).fetchone()
+    row = conn.execute("SELECT id, code, name, kind FROM locations WHERE code = ?",
+                       ((code or "").strip().upper(),)).fetchone()
     if row is None:
         raise NotFound(QT_TRANSLATE_NOOP("errors", "No stock location has the code {code}."), code=code)
     if row[3] != "internal":

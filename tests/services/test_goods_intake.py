@@ -388,6 +388,17 @@ def test_label_copies_one_per_item_received(store, clerk, intake, products, tmp_
     assert pages == 1 and (tmp_path / "labels.pdf").stat().st_size > 0
 
 
+def test_goods_sold_by_weight_get_one_label_per_line(store, owner, clerk, intake, products):
+    from shopdesk.services.catalog import CatalogService, ProductDraft
+
+    apples = CatalogService(store).create_product(owner, ProductDraft(
+        sku="APPLES", name="Apples", price=299, tax_code="RED", unit="kg"))
+    receipt = intake.start(clerk)
+    intake.add_product(clerk, receipt, apples, Decimal("12.5"))
+    intake.post(clerk, receipt)
+    assert intake.label_copies(receipt) == {apples: 1}
+
+
 def test_a_large_delivery_posts_in_one_go(store, clerk, intake):
     """10,000 lines (bench/ measures the time; this proves the set-based post is right)."""
     n = 10_000
