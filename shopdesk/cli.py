@@ -197,7 +197,7 @@ def cmd_stock_valuation(args) -> int:
         if args.out:
             valuation = valuation_report(db, first_owner(db), args.out, args.location)
         else:
-            valuation = StockViews(db).valuation(args.location)
+            valuation = StockViews(db).valuation(first_owner(db), args.location)
     finally:
         db.close()
     for v in valuation.per_location:

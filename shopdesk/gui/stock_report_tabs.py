@@ -173,10 +173,11 @@ class ValuationTab(QWidget):
     def compute(self) -> None:
         self._generation += 1
         generation, views = self._generation, self.views
+        staff = self.ctx.require_staff()
         self.busy.show()
         self.refresh_button.setEnabled(False)
         self.status.setText(self.tr("Computing…"))
-        run_in_background(views.valuation, lambda result: self._computed(generation, result),
+        run_in_background(lambda: views.valuation(staff), lambda result: self._computed(generation, result),
                           lambda err: self._failed(generation, err))
 
     def _computed(self, generation: int, valuation: Valuation) -> None:

@@ -29,7 +29,7 @@ def valuation_report(db: Database, actor: StaffSession, path: str | os.PathLike[
     ``valuation`` is one just computed for the screen (a million products take seconds)."""
     actor.require(Permission.VIEW_REPORTS)
     if valuation is None:
-        valuation = StockViews(db).valuation(location_code)
+        valuation = StockViews(db).valuation(actor, location_code)
     info = store_info(db)
     cur, loc = info.currency, info.locale
     if Path(path).suffix.lower() == ".csv":

@@ -22,7 +22,9 @@ from typing import Generic, TypeVar
 
 from shopdesk.domain.errors import NotFound, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.permissions import Permission
 from shopdesk.domain.stock_rules import suggested_order_quantity
+from shopdesk.services.staff_session import StaffSession
 from shopdesk.store.database import Database
 from shopdesk.store.types import quantity_from_db, time_to_db
 
@@ -409,13 +411,15 @@ class StockViews:
 
     # -- valuation ----------------------------------------------------------------------
 
-    def valuation(self, location_code: str | None = None) -> Valuation:
-        """Stock at moving-average cost per internal location (or one location) and in total.
+    def valuation(self, actor: StaffSession, location_code: str | None = None) -> Valuation:
+        """Stock at moving-average cost per internal location (or one location) and in total;
+        for those who may read reports (it shows what the shop paid).
 
         One aggregate query in SQLite integer arithmetic; should a sum leave 64 bits (SQLite
         raises on an overflowing SUM and turns an overflowing product into a float), the
         same rows are summed again exactly with Python integers, streamed in batches.
         """
+        actor.require(Permission.VIEW_REPORTS)
         with self.db.raw_reader() as conn:
             if location_code is not None:
                 locations = [_location(conn, location_code)]

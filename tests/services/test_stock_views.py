@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from shopdesk.domain.errors import NotFound, ValidationError
+from shopdesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from shopdesk.services.checkout import CheckoutService
 from shopdesk.services.stock_locations import LocationService
 from shopdesk.services.stock_transfers import TransferService
@@ -204,12 +204,12 @@ def test_low_stock_walks_the_partial_reorder_index(store, products):
     assert "ix_products_reorder_name_seq" in plan and "TEMP B-TREE" not in plan
 
 
-def test_valuation_per_location_and_total_at_moving_average_cost(store, products, clerk):
+def test_valuation_per_location_and_total_at_moving_average_cost(store, products, clerk, manager, cashier):
     costs = {"MILK-1L": 85, "BREAD": 210, "SOAP": 133, "NIUNAI": 640}
     for sku, cost in costs.items():
         set_product(store, products[sku], cost=cost)
     TransferService(store).transfer(clerk, "FLOOR", "BACK", [(products["SOAP"], Decimal("2.5"))])
-    valuation = StockViews(store).valuation()
+    valuation = StockViews(store).valuation(manager)
     floor = 10 * (85 + 210 + 640) + 7.5 * 133  # 9350 + 997.5
     assert [(v.code, v.quantity, v.value, v.product_count) for v in valuation.per_location] == [
         ("BACK", Decimal("2.5"), 333, 1),  # 332.5 rounds half up
@@ -218,15 +218,17 @@ def test_valuation_per_location_and_total_at_moving_average_cost(store, products
     assert floor == 10347.5
     assert valuation.total_value == 10680  # 332.5 + 10347.5, rounded once
     assert valuation.product_count == 4
-    back_only = StockViews(store).valuation("BACK")
+    back_only = StockViews(store).valuation(manager, "BACK")
     assert (back_only.total_value, back_only.product_count) == (333, 1)
+    with pytest.raises(PermissionDenied):  # what the shop paid is not for the counter
+        StockViews(store).valuation(cashier)
 
 
-def test_valuation_falls_back_to_exact_python_sums_past_64_bits(store, products):
+def test_valuation_falls_back_to_exact_python_sums_past_64_bits(store, products, manager):
     huge = 2**62
     set_product(store, products["MILK-1L"], cost=huge)
     set_product(store, products["BREAD"], cost=huge)
-    valuation = StockViews(store).valuation()
+    valuation = StockViews(store).valuation(manager)
     expected = milli_value(2 * 10_000 * huge, 1)
     assert valuation.total_value == expected and valuation.total_value > 2**63
     assert {v.code: v.value for v in valuation.per_location} == {"BACK": 0, "FLOOR": expected}
