@@ -9,6 +9,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,7 +23,10 @@ from shopdesk.gui.login_dialog import LoginDialog  # noqa: E402
 from shopdesk.gui.main_window import MainWindow  # noqa: E402
 from shopdesk.services.demo import add_demo_products, ensure_demo_store  # noqa: E402
 from shopdesk.services.demo_stockroom import add_demo_stockroom  # noqa: E402
+from shopdesk.services.goods_intake import GoodsIntakeService  # noqa: E402
+from shopdesk.services.purchasing import PurchaseOrderLineDraft, PurchaseOrderService  # noqa: E402
 from shopdesk.services.stocktake import StocktakeService, StocktakeSpec  # noqa: E402
+from shopdesk.services.suppliers import SupplierService  # noqa: E402
 from shopdesk.store.database import open_database  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -70,10 +74,36 @@ def main() -> int:
         catalog.view.expandAll()
         app.processEvents()
         window.grab().save(str(DOCS / "catalog.png"))
+        shoot_receiving(app, window, db, path)
         shoot_stocktake(app, window, db, codes)
         window.close()
         db.close()
     return 0
+
+
+def shoot_receiving(app, window: MainWindow, db, path: Path) -> None:
+    """A delivery against a purchase order: complete, short, over, missing and extra lines."""
+    manager = window.ctx.auth.login("manager", "demo-manager")
+    rows = sqlite3.connect(path).execute(
+        "SELECT p.id, b.code, p.cost FROM products p JOIN barcodes b ON b.product_id = p.id"
+        " GROUP BY p.id ORDER BY p.name LIMIT 8 OFFSET 3").fetchall()
+    supplier = SupplierService(db).list()[0].id
+    order = PurchaseOrderService(db).create(manager, supplier, [
+        PurchaseOrderLineDraft(pid, Decimal(q), max(cost, 50))
+        for (pid, _c, cost), q in zip(rows[:6], (24, 12, 6, 10, 48, 8), strict=True)])
+    window.ctx.staff = window.ctx.auth.login("clerk", "demo-clerk")
+    window.refresh_status()
+    receipt = GoodsIntakeService(db).start(window.ctx.staff, purchase_order_id=order,
+                                           supplier_reference="LS-2026-1126")
+    page = window.receiving
+    window.nav.setCurrentRow(window.pages.indexOf(page))
+    page.open_receipt(receipt)
+    codes = [c for _p, c, _cost in rows]
+    for text in (f"24*{codes[0]}", f"9*{codes[1]}", f"8*{codes[2]}", f"10*{codes[3]}", f"3*{codes[6]}", codes[4]):
+        page.scan(text)
+    page.scan("5012345678900")
+    app.processEvents()
+    window.grab().save(str(DOCS / "receiving.png"))
 
 
 def shoot_stocktake(app, window: MainWindow, db, codes: list[str]) -> None:

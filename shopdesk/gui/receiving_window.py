@@ -136,8 +136,9 @@ class ReceivingWindow(QWidget):
 
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("summaryLabel")
-        self.summary_label.setWordWrap(True)
+        self.summary_label.setWordWrap(False)  # short lines; wrapping made Qt squeeze the box
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setMinimumHeight(self.summary_label.fontMetrics().lineSpacing() * 8)
         summary_box = QFrame(self)
         summary_box.setFrameShape(QFrame.Shape.StyledPanel)
         summary_layout = QVBoxLayout(summary_box)
