@@ -53,6 +53,7 @@ class ProductDialog(QDialog):
             "cost": find(QLineEdit, "costEdit"), "tax_code": find(QComboBox, "taxCombo"),
             "unit": find(QComboBox, "unitCombo"), "category": find(QComboBox, "categoryCombo"),
             "brand": find(QLineEdit, "brandEdit"), "reorder_point": find(QLineEdit, "reorderEdit"),
+            "max_stock": find(QLineEdit, "maxStockEdit"),
             "attributes": find(QLineEdit, "attributesEdit"), "description": find(QPlainTextEdit, "descriptionEdit"),
             "active": find(QCheckBox, "activeCheck"),
         }
@@ -91,6 +92,8 @@ class ProductDialog(QDialog):
         self.fields["brand"].setText(d.brand)
         self.fields["reorder_point"].setText(
             "" if d.reorder_point is None else format_quantity(d.reorder_point, self.locale))
+        self.fields["max_stock"].setText(
+            "" if d.max_stock is None else format_quantity(d.max_stock, self.locale))
         self.fields["attributes"].setText(format_attributes(d.attributes))
         self.fields["description"].setPlainText(d.description)
         self.fields["active"].setChecked(d.active)
@@ -152,7 +155,7 @@ class ProductDialog(QDialog):
     def draft(self) -> ProductDraft:
         """The form as a draft; parsing errors name the field."""
         text = lambda name: self.fields[name].text().strip()  # noqa: E731
-        reorder = text("reorder_point")
+        reorder, top = text("reorder_point"), text("max_stock")
         return ProductDraft(
             sku=text("sku"), name=text("name"),
             price=parse_money(text("price"), self.currency, self.locale, field="price"),
@@ -163,6 +166,7 @@ class ProductDialog(QDialog):
             active=self.fields["active"].isChecked(), brand=text("brand"),
             attributes=parse_attributes(text("attributes")),
             reorder_point=parse_quantity(reorder, self.locale, field="reorder_point") if reorder else None,
+            max_stock=parse_quantity(top, self.locale, field="max_stock") if top else None,
         )
 
     def save(self) -> None:

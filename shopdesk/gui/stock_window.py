@@ -37,6 +37,7 @@ from shopdesk.gui.background import run_in_background
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_picker import ProductPicker
+from shopdesk.gui.purchasing_tab import PurchaseOrdersTab, SuppliersTab
 from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip
 from shopdesk.gui.stock_dialogs import AdjustDialog
 from shopdesk.gui.stock_models import PAGE, REASON_LABELS, MovementsModel, OnHandModel, reason_label
@@ -352,7 +353,7 @@ class MovementsTab(QWidget):
 
 
 class StockWindow(QWidget):
-    ON_HAND, MOVEMENTS, LOW_STOCK, VALUATION = range(4)
+    ON_HAND, MOVEMENTS, LOW_STOCK, VALUATION, PURCHASE_ORDERS, SUPPLIERS = range(6)
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
@@ -367,12 +368,16 @@ class StockWindow(QWidget):
         self.movements = MovementsTab(ctx, self.say, self)
         self.low_stock = LowStockTab(ctx, self.say, self)
         self.valuation = ValuationTab(ctx, self.say, self)
+        self.purchase_orders = PurchaseOrdersTab(ctx, self.say, self)
+        self.suppliers = SuppliersTab(ctx, self.say, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("stockTabs")
         self.tabs.addTab(self.on_hand, self.tr("On &hand"))
         self.tabs.addTab(self.movements, self.tr("Mo&vements"))
         self.tabs.addTab(self.low_stock, self.tr("&Low stock"))
         self.tabs.addTab(self.valuation, self.tr("Val&uation"))
+        self.tabs.addTab(self.purchase_orders, self.tr("Purchase &orders"))
+        self.tabs.addTab(self.suppliers, self.tr("Suppl&iers"))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.on_hand.movements_requested.connect(self.show_movements)
         self.on_hand.selection_changed.connect(self.refresh_permissions)
@@ -404,6 +409,8 @@ class StockWindow(QWidget):
         self.on_hand.movements_button.setEnabled(selected)
         self.low_stock.refresh_permissions()
         self.valuation.refresh_permissions()
+        self.purchase_orders.refresh_permissions()
+        self.suppliers.refresh_permissions()
 
     def _tab_shown(self, index: int) -> None:
         if index == self.LOW_STOCK:

@@ -19,6 +19,7 @@ from shopdesk.domain.errors import NotFound, ValidationError
 from shopdesk.domain.gtin import barcode_lookup_key, make_gtin
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.permissions import Permission
+from shopdesk.domain.quantity import to_milli
 from shopdesk.services import audit
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store import search_index
@@ -57,6 +58,7 @@ class ProductDraft:
     brand: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
     reorder_point: Decimal | None = None
+    max_stock: Decimal | None = None  # "order up to": the level a reorder restores
 
 
 def validate_draft(draft: ProductDraft) -> None:
@@ -75,6 +77,17 @@ def validate_draft(draft: ProductDraft) -> None:
         )
     if draft.reorder_point is not None and (not draft.reorder_point.is_finite() or draft.reorder_point < 0):
         raise ValidationError("reorder_point", QT_TRANSLATE_NOOP("errors", "The reorder point must be 0 or more."))
+    if draft.max_stock is not None:
+        if not draft.max_stock.is_finite() or draft.max_stock < 0:
+            raise ValidationError(
+                "max_stock", QT_TRANSLATE_NOOP("errors", "The order-up-to level must be 0 or more."))
+        to_milli(draft.max_stock, "max_stock")  # at most 3 decimals, storable
+        if draft.reorder_point is not None and draft.max_stock < draft.reorder_point:
+            raise ValidationError(
+                "max_stock", QT_TRANSLATE_NOOP(
+                    "errors", "The order-up-to level ({max_stock}) cannot be below the reorder point "
+                              "({reorder_point})."),
+                max_stock=str(draft.max_stock), reorder_point=str(draft.reorder_point))
 
 
 def tax_rate_id(session: Session, code: str) -> str:
@@ -206,7 +219,8 @@ class CatalogService:
             seq=search_index.next_seq(dbapi_connection(s)), sku=draft.sku.strip(), name=draft.name.strip(),
             description=draft.description, price=draft.price, cost=draft.cost, unit=draft.unit,
             active=draft.active, brand=draft.brand.strip(), attributes=json.dumps(draft.attributes, ensure_ascii=False),
-            reorder_point=draft.reorder_point, tax_rate_id=tax_rate_id(s, draft.tax_code),
+            reorder_point=draft.reorder_point, max_stock=draft.max_stock,
+            tax_rate_id=tax_rate_id(s, draft.tax_code),
             category_id=category_id(s, draft.category), parent_id=parent_id,
             options=json.dumps(options or {}, ensure_ascii=False),
         )
@@ -243,6 +257,7 @@ class CatalogService:
             product.price, product.cost, product.unit, product.active = draft.price, draft.cost, draft.unit, draft.active
             product.attributes = json.dumps(draft.attributes, ensure_ascii=False)
             product.reorder_point = draft.reorder_point
+            product.max_stock = draft.max_stock
             product.tax_rate_id = tax_rate_id(s, draft.tax_code)
             product.category_id = category_id(s, draft.category)
             s.execute(delete(Barcode).where(Barcode.product_id == product_id))
@@ -311,6 +326,7 @@ class CatalogService:
             barcodes=codes, category=category_path(s, product.category_id) or None, unit=product.unit,
             description=product.description, active=product.active, brand=product.brand,
             attributes=json.loads(product.attributes or "{}"), reorder_point=product.reorder_point,
+            max_stock=product.max_stock,
         )
 
     def price_history(self, product_id: str) -> list[PriceChangeView]:

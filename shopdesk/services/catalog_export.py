@@ -41,7 +41,7 @@ PAGE = 2000
 
 _PAGE_SQL = """
 SELECT p.id, p.seq, p.sku, p.name, p.price, p.cost, t.code, p.category_id, p.brand, p.unit, p.reorder_point,
-       p.active, p.description, p.attributes
+       p.max_stock, p.active, p.description, p.attributes
   FROM products p JOIN tax_rates t ON t.id = p.tax_rate_id
  WHERE p.seq > ? {where}
  ORDER BY p.seq LIMIT ?"""
@@ -120,12 +120,13 @@ def _write_rows(conn: sqlite3.Connection, out: IO[str], *, category_id: str | No
         for pid, code in conn.execute(
                 f"SELECT product_id, code FROM barcodes WHERE product_id IN ({marks}) ORDER BY code", ids):
             codes.setdefault(pid, []).append(code)
-        for (pid, _seq, sku, name, price, cost, tax, cat, brand_, unit, rp, active, description,
+        for (pid, _seq, sku, name, price, cost, tax, cat, brand_, unit, rp, top, active, description,
              attributes) in page:
             writer.writerow((
                 sku, name, str(to_decimal(price, currency)), str(to_decimal(cost, currency)),
                 tax or DEFAULT_TAX_CODE, " | ".join(codes.get(pid, ())), paths.get(cat, "") if cat else "",
-                brand_, unit, "" if rp is None else str(from_milli(rp)), "1" if active else "0",
+                brand_, unit, "" if rp is None else str(from_milli(rp)), "" if top is None else str(from_milli(top)),
+                "1" if active else "0",
                 description, format_attributes_cell(attributes),
             ))
         done += len(page)

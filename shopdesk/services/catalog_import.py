@@ -27,6 +27,10 @@ category       a path, ``Food > Dairy > Milk``; missing levels are created unles
 brand          free text.
 unit           one of piece, kg, g, l, m; default piece.
 reorder_point  a quantity (at most 3 decimals), 0 or more; empty means none.
+max_stock      the "order up to" level a reorder restores: a quantity like reorder_point;
+               empty means none (a reorder then orders up to twice the reorder point).
+               It cannot be below the reorder point (the file's, or the product's own
+               when the file does not change it).
 active         1/0, yes/no, true/false (any case); default yes.
 description    free text.
 attributes     a JSON object (``{"colour": "red"}``) or ``colour=red; size=M``.
@@ -34,8 +38,8 @@ attributes     a JSON object (``{"colour": "red"}``) or ``colour=red; size=M``.
 
 For a product that already exists, a column absent from the file keeps its value. An
 empty cell keeps the value of name, price, tax_code, unit and active, and clears the
-others (cost becomes 0, barcodes/category/brand/description/attributes/reorder point are
-removed).
+others (cost becomes 0, barcodes/category/brand/description/attributes/reorder point/
+max stock are removed).
 
 Row numbers in messages are the rows a spreadsheet shows: the header is row 1, the first
 product row 2 (a quoted field spanning lines still counts as one row).
@@ -90,7 +94,7 @@ from shopdesk.store.types import new_id, time_to_db, utcnow
 
 COLUMNS = (
     "sku", "name", "price", "cost", "tax_code", "barcodes", "category", "brand", "unit",
-    "reorder_point", "active", "description", "attributes",
+    "reorder_point", "max_stock", "active", "description", "attributes",
 )
 DEFAULT_TAX_CODE = "STD"
 CHECK_EVERY = 1000  # rows between progress reports / cancel checks
@@ -204,20 +208,40 @@ def parse_amount(text: str, currency: str, locale: str, field: str) -> int:
     return parse_money(text, currency, locale, field, allow_negative=False)
 
 
-def parse_reorder_point(text: str, locale: str) -> int:
-    """A reorder point cell → integer thousandths, 0 or more."""
+def parse_stock_level(text: str, locale: str, column: str = "reorder_point") -> int:
+    """A reorder point or max stock cell → integer thousandths, 0 or more."""
+    what = "reorder point" if column == "reorder_point" else "order-up-to level"
     text = text.strip()
     grouped = get_group_symbol(locale) == "." and _DOT_GROUPED.match(text)
     try:
         value = Decimal(text) if _PLAIN.match(text) and not grouped else parse_localized_decimal(text, locale)
     except NotANumber:
-        raise _Bad("reorder_point", f"'{text}' is not a quantity; write a number such as 5 or 2.5.") from None
+        raise _Bad(column, f"'{text}' is not a quantity; write a number such as 5 or 2.5.") from None
     if value < 0:
-        raise _Bad("reorder_point", f"The reorder point cannot be negative ('{text}').")
+        raise _Bad(column, f"The {what} cannot be negative ('{text}').")
     try:
-        return to_milli(value, "reorder_point")
+        return to_milli(value, column)
     except ValidationError as err:
-        raise _Bad("reorder_point", err.message) from None
+        raise _Bad(column, err.message) from None
+
+
+def parse_reorder_point(text: str, locale: str) -> int:
+    """A reorder point cell → integer thousandths, 0 or more."""
+    return parse_stock_level(text, locale, "reorder_point")
+
+
+def _check_stock_levels(values: dict, old: dict | None) -> None:
+    """Refuse an order-up-to level below the reorder point, taking the product's current
+    value for the one of the two columns the row does not set."""
+    if "reorder_point" not in values and "max_stock" not in values:
+        return
+    current = old or {}
+    rp = values["reorder_point"] if "reorder_point" in values else current.get("reorder_point")
+    top = values["max_stock"] if "max_stock" in values else current.get("max_stock")
+    if rp is not None and top is not None and top < rp:
+        column = "max_stock" if "max_stock" in values else "reorder_point"
+        raise _Bad(column, f"The order-up-to level ({from_milli(top)}) cannot be below the reorder point "
+                           f"({from_milli(rp)}).")
 
 
 def parse_active(text: str) -> bool:
@@ -289,6 +313,8 @@ def _row_values(raw: dict[str, str], ctx: _Context, *, new: bool) -> dict:
         out["unit"] = unit
     if "reorder_point" in get:
         out["reorder_point"] = parse_reorder_point(get["reorder_point"], ctx.locale) if get["reorder_point"] else None
+    if "max_stock" in get:
+        out["max_stock"] = parse_stock_level(get["max_stock"], ctx.locale, "max_stock") if get["max_stock"] else None
     if get.get("active"):
         out["active"] = parse_active(get["active"])
     if "description" in raw:
@@ -400,7 +426,7 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 
 
 _EXISTING = """SELECT id, sku, name, description, category_id, brand, attributes, price, cost, tax_rate_id, unit,
-       reorder_point, active FROM products WHERE sku IN ({marks})"""
+       reorder_point, max_stock, active FROM products WHERE sku IN ({marks})"""
 
 
 def _existing_products(conn: sqlite3.Connection, skus: Sequence[str]) -> dict[str, dict]:
@@ -459,9 +485,9 @@ def _changes(old: dict, new: dict, ctx: _Context) -> dict[str, tuple[str, str]]:
         changes["tax_code"] = (ctx.tax_codes.get(old["tax_rate_id"], "?"), ctx.tax_codes[new["tax_rate_id"]])
     if "active" in new and new["active"] != bool(old["active"]):
         changes["active"] = ("yes" if old["active"] else "no", "yes" if new["active"] else "no")
-    if "reorder_point" in new and new["reorder_point"] != old["reorder_point"]:
-        changes["reorder_point"] = tuple(
-            "" if v is None else str(from_milli(v)) for v in (old["reorder_point"], new["reorder_point"]))
+    for key in ("reorder_point", "max_stock"):
+        if key in new and new[key] != old[key]:
+            changes[key] = tuple("" if v is None else str(from_milli(v)) for v in (old[key], new[key]))
     if "attributes" in new and new["attributes"] != _attrs(old["attributes"]):
         changes["attributes"] = (json.dumps(_attrs(old["attributes"]), ensure_ascii=False),
                                  json.dumps(new["attributes"], ensure_ascii=False))
@@ -553,6 +579,7 @@ class CatalogImport:
                         raise _Bad("sku", f"The SKU {sku} is also on row {sku_rows[sku]}.")
                     old = existing.get(sku)
                     values = _row_values(raw, ctx, new=old is None)
+                    _check_stock_levels(values, old)
                     for code, key in values.get("barcodes", ()):
                         if key in barcode_rows:
                             raise _Bad("barcodes", f"The barcode {code} is also on row {barcode_rows[key]}.")
@@ -635,7 +662,7 @@ class CatalogImport:
                         pid, now, now, seq, plan.sku, v["name"], v.get("description", ""), category,
                         v.get("brand", ""), json.dumps(v.get("attributes", {}), ensure_ascii=False), v["price"],
                         v.get("cost", 0), v.get("tax_rate_id", ctx.tax_rates[DEFAULT_TAX_CODE]),
-                        v.get("unit", "piece"), rp, int(v.get("active", True)),
+                        v.get("unit", "piece"), rp, v.get("max_stock"), int(v.get("active", True)),
                     ))
                     seq += 1
                     price_rows.append((new_id(), pid, actor.user_id, now, None, v["price"], None, v.get("cost", 0)))
@@ -650,7 +677,8 @@ class CatalogImport:
                     update_rows.append((
                         now, merged["name"], merged["description"], merged["category_id"], merged["brand"],
                         merged["attributes"], merged["price"], merged["cost"], merged["tax_rate_id"],
-                        merged["unit"], merged["reorder_point"], int(bool(merged["active"])), pid,
+                        merged["unit"], merged["reorder_point"], merged["max_stock"], int(bool(merged["active"])),
+                        pid,
                     ))
                     if (merged["price"], merged["cost"]) != (old["price"], old["cost"]):
                         price_rows.append((new_id(), pid, actor.user_id, now, old["price"], merged["price"],
@@ -663,11 +691,12 @@ class CatalogImport:
                 touched.append(pid)
             conn.executemany(
                 "INSERT INTO products (id, created_at, updated_at, seq, sku, name, description, category_id, brand,"
-                " attributes, price, cost, tax_rate_id, unit, reorder_point, active, parent_id, options)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '{}')", product_rows)
+                " attributes, price, cost, tax_rate_id, unit, reorder_point, max_stock, active, parent_id, options)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '{}')", product_rows)
             conn.executemany(
                 "UPDATE products SET updated_at = ?, name = ?, description = ?, category_id = ?, brand = ?,"
-                " attributes = ?, price = ?, cost = ?, tax_rate_id = ?, unit = ?, reorder_point = ?, active = ?"
+                " attributes = ?, price = ?, cost = ?, tax_rate_id = ?, unit = ?, reorder_point = ?, max_stock = ?,"
+                " active = ?"
                 " WHERE id = ?", update_rows)
             conn.executemany("DELETE FROM barcodes WHERE product_id = ?", drop_barcodes)
             conn.executemany("INSERT INTO barcodes (id, product_id, code, lookup_key) VALUES (?, ?, ?, ?)",
@@ -697,6 +726,13 @@ class CatalogImport:
                 errors.append(RowError(p.row, "sku", p.sku, f"A product with the SKU {p.sku} was added meanwhile."))
             elif p.product_id is not None and (now_there is None or now_there["id"] != p.product_id):
                 errors.append(RowError(p.row, "sku", p.sku, f"The product {p.sku} was removed or changed meanwhile."))
+            elif p.product_id is not None:
+                try:  # the reorder point or max stock the row keeps may have changed meanwhile
+                    _check_stock_levels(p.values, now_there)
+                except _Bad as bad:
+                    value = p.values.get(bad.column)
+                    errors.append(RowError(p.row, bad.column, "" if value is None else str(from_milli(value)),
+                                           bad.message))
             tax = p.values.get("tax_rate_id")
             if (tax is not None and tax not in ctx.tax_codes) or (
                     tax is None and p.product_id is None and DEFAULT_TAX_CODE not in ctx.tax_rates):

@@ -219,3 +219,43 @@ def test_add_a_picture_in_the_product_dialog(qtbot, store, products, tmp_path):
     dialog.pictures.setCurrentRow(0)
     dialog.remove_picture()
     assert dialog.pictures.count() == 0
+
+
+def test_order_up_to_level_is_typed_in_the_product_dialog_and_stored(qtbot, store, products):
+    from decimal import Decimal
+
+    from shopdesk.services.catalog import CatalogService
+
+    window = open_window(qtbot, store)
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.index(r, CatalogModel.SKU).data() == "MILK-1L")
+    window.view.setCurrentIndex(window.model.index(row, 0))
+
+    def fill_levels(dialog: ProductDialog):
+        f = dialog.fields
+        assert f["max_stock"].text() == ""
+        qtbot.keyClicks(f["reorder_point"], "12")
+        qtbot.keyClicks(f["max_stock"], "10")  # below the reorder point: refused, the field named
+        dialog.save()
+        assert "below the reorder point" in dialog.error.text()
+        assert dialog.focusWidget() is f["max_stock"] and dialog.saved_id is None
+        f["max_stock"].selectAll()
+        qtbot.keyClicks(f["max_stock"], "36.5")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    ran = when_dialog_opens(qtbot, fill_levels)
+    window.edit_button.click()
+    assert ran, "the product dialog did not open"
+    draft = CatalogService(store).detail(products["MILK-1L"]).draft
+    assert (draft.reorder_point, draft.max_stock) == (Decimal(12), Decimal("36.5"))
+
+    def check_shown(dialog: ProductDialog):
+        assert dialog.fields["max_stock"].text() == "36.5"
+        dialog.reject()
+
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.index(r, CatalogModel.SKU).data() == "MILK-1L")
+    window.view.setCurrentIndex(window.model.index(row, 0))
+    ran = when_dialog_opens(qtbot, check_shown)
+    window.edit_selected()
+    assert ran, "the product dialog did not open"

@@ -115,3 +115,34 @@ def test_filters_active_category_and_low_stock(store, owner, products):
     assert {r.sku for r in in_clothing.rows} == {"TEE", "OLD"}
     milk = browser.page(CatalogFilter(), limit=50)
     assert next(r for r in milk.rows if r.sku == "MILK-1L").on_hand == 10
+
+
+def test_order_up_to_level_is_saved_edited_and_cleared(store, owner):
+    catalog = CatalogService(store)
+    pid = catalog.create_product(owner, replace(TEE, max_stock=Decimal("20.5")))
+    assert catalog.detail(pid).draft.max_stock == Decimal("20.5")
+    catalog.update_product(owner, pid, replace(TEE, max_stock=Decimal(30)))
+    assert catalog.detail(pid).draft.max_stock == 30
+    catalog.update_product(owner, pid, replace(TEE, reorder_point=None, max_stock=Decimal(3)))
+    assert catalog.detail(pid).draft.max_stock == 3  # no reorder point: nothing to be below
+    catalog.update_product(owner, pid, TEE)
+    assert catalog.detail(pid).draft.max_stock is None
+
+
+@pytest.mark.parametrize(("max_stock", "message"), [
+    (Decimal(-1), "0 or more"),
+    (Decimal("NaN"), "0 or more"),
+    (Decimal("Infinity"), "0 or more"),
+    (Decimal("1.2345"), "at most 3 decimals"),
+    (Decimal("4.999"), "cannot be below the reorder point (5)"),
+])
+def test_order_up_to_level_is_checked(store, owner, max_stock, message):
+    catalog = CatalogService(store)
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
+        catalog.create_product(owner, replace(TEE, max_stock=max_stock))
+    assert err.value.field == "max_stock"
+    pid = catalog.create_product(owner, replace(TEE, max_stock=Decimal(5)))  # equal to the reorder point is fine
+    with pytest.raises(ValidationError) as err:
+        catalog.update_product(owner, pid, replace(TEE, max_stock=max_stock))
+    assert err.value.field == "max_stock"
+    assert catalog.detail(pid).draft.max_stock == 5

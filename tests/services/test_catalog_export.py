@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
@@ -27,7 +29,7 @@ def dump(db) -> list[tuple]:
     try:
         products = conn.execute(
             "SELECT sku, name, description, category_id, brand, attributes, price, cost, tax_rate_id, unit,"
-            " reorder_point, active, seq FROM products ORDER BY sku").fetchall()
+            " reorder_point, max_stock, active, seq FROM products ORDER BY sku").fetchall()
         codes = conn.execute("SELECT product_id, code, lookup_key FROM barcodes ORDER BY code").fetchall()
         return products + codes
     finally:
@@ -39,8 +41,8 @@ def catalog(store, owner, products):
     service = CatalogService(store)
     service.create_product(owner, TRICKY)
     service.create_product(owner, ProductDraft(sku="KG", name="Cheese by weight", price=1999, unit="kg",
-                                               category="Food > Dairy", reorder_point=__import__("decimal")
-                                               .Decimal("2.5")))
+                                               category="Food > Dairy", reorder_point=Decimal("2.5"),
+                                               max_stock=Decimal("12.75")))
     return store
 
 
@@ -55,7 +57,9 @@ def test_export_is_utf8_with_bom_comma_delimited_with_plain_decimals(catalog, tm
     assert tricky["price"] == "12.50" and tricky["cost"] == "7.33" and tricky["active"] == "0"
     assert tricky["category"] == "Food > Drinks > Tea" and tricky["unit"] == "g"
     assert tricky["barcodes"] == f"{make_gtin('400000000201')} | INT-77"
-    assert next(r for r in rows if r["sku"] == "KG")["reorder_point"] == "2.5"
+    kg = next(r for r in rows if r["sku"] == "KG")
+    assert (kg["reorder_point"], kg["max_stock"]) == ("2.5", "12.75")
+    assert tricky["max_stock"] == ""
     assert next(r for r in rows if r["sku"] == "MILK-1L")["price"] == "1.29"
 
 
@@ -87,8 +91,32 @@ def test_export_into_an_empty_store_recreates_identical_products(catalog, owner,
         again = io.BytesIO()
         export_products_csv(other, again)
         assert again.getvalue() == out.getvalue()
+        conn = sqlite3.connect(other.path)
+        try:
+            assert conn.execute("SELECT reorder_point, max_stock FROM products WHERE sku = 'KG'").fetchone() \
+                == (2500, 12750)
+        finally:
+            conn.close()
     finally:
         other.close()
+
+
+def test_an_exported_file_restores_a_changed_order_up_to_level(catalog, owner):
+    out = io.BytesIO()
+    export_products_csv(catalog, out)
+    before = dump(catalog)
+    conn = sqlite3.connect(catalog.path)
+    try:
+        kg = conn.execute("SELECT id FROM products WHERE sku = 'KG'").fetchone()[0]
+    finally:
+        conn.close()
+    service = CatalogService(catalog)
+    service.update_product(owner, kg, replace(service.detail(kg).draft, max_stock=Decimal(40)))
+    preview = CatalogImport(catalog).preview(owner, out.getvalue())
+    assert [(p.sku, p.changes) for p in preview.updates] == [("KG", {"max_stock": ("40", "12.75")})]
+    CatalogImport(catalog).apply(owner, preview)
+    assert service.detail(kg).draft.max_stock == Decimal("12.75")
+    assert dump(catalog) == before
 
 
 def test_filters_category_subtree_brand_and_active(catalog):

@@ -317,3 +317,79 @@ def test_garbage_never_crashes_read_or_preview(store, owner, data):
     with contextlib.suppress(ShopDeskError):
         CatalogImport(store).preview(owner, data)
 
+
+
+# ----------------------------------------------------------------------------- max_stock
+
+
+def set_levels(db, sku, reorder_point, max_stock):
+    conn = sqlite3.connect(db.path)
+    try:
+        conn.execute("UPDATE products SET reorder_point = ?, max_stock = ? WHERE sku = ?",
+                     (reorder_point, max_stock, sku))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_max_stock_column_is_parsed_like_the_reorder_point(store, owner, products):
+    data = csv_bytes("sku,name,price,reorder_point,max_stock\n"
+                     "A,a,1,,-2\n"
+                     "B,b,1,,lots\n"
+                     "C,c,1,,1.2345\n"
+                     "D,d,1,5,4.5\n"
+                     "E,e,1,5,12.5\n"
+                     "F,f,1,5,5\n"
+                     "G,g,1,,7\n"
+                     "H,h,1,3,\n")
+    preview = CatalogImport(store).preview(owner, data)
+    assert [(e.row, e.column, e.value) for e in preview.rejects] == [
+        (2, "max_stock", "-2"), (3, "max_stock", "lots"), (4, "max_stock", "1.2345"), (5, "max_stock", "4.5")]
+    assert "cannot be negative" in preview.rejects[0].message
+    assert "below the reorder point" in preview.rejects[3].message
+    assert {p.sku: p.values["max_stock"] for p in preview.creates} == {"E": 12500, "F": 5000, "G": 7000, "H": None}
+    CatalogImport(store).apply(owner, preview, skip_rejected=True)
+    assert scalar(store, "SELECT max_stock FROM products WHERE sku = 'E'") == 12500
+    assert scalar(store, "SELECT max_stock FROM products WHERE sku = 'H'") is None
+
+
+def test_max_stock_updates_show_in_the_preview_and_are_written(store, owner, products):
+    set_levels(store, "BREAD", 4000, 20000)
+    data = csv_bytes("sku,max_stock\nMILK-1L,24\nBREAD,\nSOAP,\n")
+    importer = CatalogImport(store)
+    preview = importer.preview(owner, data)
+    assert preview.rejects == [] and preview.unchanged == 1
+    assert {p.sku: p.changes for p in preview.updates} == {
+        "MILK-1L": {"max_stock": ("", "24")}, "BREAD": {"max_stock": ("20", "")}}
+    importer.apply(owner, preview)
+    assert CatalogService(store).detail(products["MILK-1L"]).draft.max_stock == 24
+    assert scalar(store, "SELECT max_stock FROM products WHERE sku = 'BREAD'") is None
+    assert scalar(store, "SELECT reorder_point FROM products WHERE sku = 'BREAD'") == 4000  # kept
+
+
+def test_max_stock_below_the_products_own_reorder_point_is_rejected(store, owner, products):
+    set_levels(store, "MILK-1L", 10000, 30000)
+    data = csv_bytes("sku,max_stock\nMILK-1L,8\n")
+    [error] = CatalogImport(store).preview(owner, data).rejects
+    assert (error.row, error.column, error.value) == (2, "max_stock", "8")
+    assert "(8) cannot be below the reorder point (10)" in error.message
+    # A reorder point above the product's own max stock is refused too …
+    [error] = CatalogImport(store).preview(owner, csv_bytes("sku,reorder_point\nMILK-1L,31\n")).rejects
+    assert (error.column, error.value) == ("reorder_point", "31")
+    # … but lowering both together, or clearing the reorder point, is fine.
+    both = CatalogImport(store).preview(owner, csv_bytes("sku,reorder_point,max_stock\nMILK-1L,2,8\n"))
+    assert both.rejects == [] and both.updates[0].changes == {
+        "reorder_point": ("10", "2"), "max_stock": ("30", "8")}
+    assert CatalogImport(store).preview(owner, csv_bytes("sku,reorder_point,max_stock\nMILK-1L,,8\n")).rejects == []
+
+
+def test_reorder_point_raised_after_the_preview_is_caught_at_apply(store, owner, products):
+    importer = CatalogImport(store)
+    preview = importer.preview(owner, csv_bytes("sku,max_stock\nMILK-1L,8\n"))
+    assert preview.rejects == []
+    set_levels(store, "MILK-1L", 10000, None)
+    before = snapshot(store)
+    with pytest.raises(ImportRejected) as err:
+        importer.apply(owner, preview)
+    assert [(e.row, e.column, e.value) for e in err.value.rejects] == [(2, "max_stock", "8")]
+    assert snapshot(store) == before
