@@ -66,6 +66,8 @@ class StoreSettings(Keyed, Timestamped, Base):
     receipt_footer: Mapped[str] = mapped_column(Text, default="")
     # python-escpos target, e.g. "file:/dev/usb/lp0", "network:10.0.0.5:9100", "none".
     receipt_printer: Mapped[str] = mapped_column(String(200), default="none")
+    # Cash totals are rounded to this step in minor units (5 = 0.05); 0 or 1: no rounding.
+    cash_rounding_step: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class User(Keyed, Timestamped, Base):
@@ -126,6 +128,8 @@ class Product(Keyed, Timestamped, Base):
     # values ({"Size": "S"}) and parent_id; every variant has its own SKU, barcode, price, stock.
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("products.id"), index=True)
     options: Mapped[str] = mapped_column(Text, default="{}")
+    # Item reference in GS1 in-store codes printed by shop scales (prefix 20–29).
+    plu: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)
 
     barcodes: Mapped[list[Barcode]] = relationship(back_populates="product")
     tax_rate: Mapped[TaxRate] = relationship()
@@ -271,6 +275,13 @@ class Sale(Keyed, Base):
     grand_total: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "sale"; "return" (negative lines against original_sale_id); "exchange" (both).
+    kind: Mapped[str] = mapped_column(String(16), default="sale")
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("till_sessions.id"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    original_sale_id: Mapped[str | None] = mapped_column(ForeignKey("sales.id"), index=True)
+    cart_discount: Mapped[int] = mapped_column(BigInteger, default=0)  # spread over the lines' discounts
+    rounding: Mapped[int] = mapped_column(BigInteger, default=0)  # cash rounding: amount due = total + rounding
 
     lines: Mapped[list[SaleLine]] = relationship(order_by="SaleLine.line_no")
     payments: Mapped[list[SalePayment]] = relationship()
@@ -291,6 +302,9 @@ class SaleLine(Keyed, Base):
     net: Mapped[int] = mapped_column(BigInteger)
     tax: Mapped[int] = mapped_column(BigInteger)
     gross: Mapped[int] = mapped_column(BigInteger)
+    # A return line (negative quantity) names the line it returns and where the stock went.
+    original_line_id: Mapped[str | None] = mapped_column(ForeignKey("sale_lines.id"), index=True)
+    return_location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
 
     __table_args__ = (UniqueConstraint("sale_id", "line_no", name="uq_sale_lines_sale_line_no"),)
 
@@ -304,6 +318,8 @@ class SalePayment(Keyed, Base):
     tendered: Mapped[int] = mapped_column(BigInteger)  # handed over
     change: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    card_type: Mapped[str] = mapped_column(String(32), default="")  # as the terminal says: VISA, …
+    reference: Mapped[str] = mapped_column(String(64), default="")  # approval code, voucher number
 
 
 class AuditEntry(Keyed, Base):
@@ -325,7 +341,14 @@ class CartDraft(Keyed, Timestamped, Base):
 
     till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | parked
+    note: Mapped[str] = mapped_column(Text, default="")  # why it is parked, for whom
+    parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"))
+    # Cart discount: kind "" (none), "percent" or "amount"; value as exact text (10, 2.5, 250).
+    discount_kind: Mapped[str] = mapped_column(String(8), default="")
+    discount_value: Mapped[Decimal | None] = mapped_column(DecimalText)
+    original_sale_id: Mapped[str | None] = mapped_column(ForeignKey("sales.id"))  # a return in progress
 
     lines: Mapped[list[CartDraftLine]] = relationship(
         order_by="CartDraftLine.position", cascade="all, delete-orphan"
@@ -347,8 +370,12 @@ class CartDraftLine(Keyed, Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     unit_price: Mapped[int] = mapped_column(BigInteger)
     scanned_code: Mapped[str] = mapped_column(String(64), default="")
+    discount_kind: Mapped[str] = mapped_column(String(8), default="")  # "", "percent", "amount"
+    discount_value: Mapped[Decimal | None] = mapped_column(DecimalText)
+    original_line_id: Mapped[str | None] = mapped_column(ForeignKey("sale_lines.id"))  # a return line
+    return_location_code: Mapped[str] = mapped_column(String(32), default="")
 
 
 # The stockroom's documents share this Base; importing them here keeps one complete
 # metadata for Alembic and for every caller that imports the models.
-from shopdesk.store import stockroom_models  # noqa: E402, F401
+from shopdesk.store import counter_models, stockroom_models  # noqa: E402, F401

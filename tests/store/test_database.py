@@ -187,3 +187,46 @@ def test_a_second_process_opens_a_new_database_whose_marker_is_still_in_the_wal(
     finally:
         first.close()
     assert on_disk in (0, APPLICATION_ID)
+
+
+def test_upgrade_from_0005_adds_the_counter_without_copying_sales(db_path):
+    """A 0005 database with a sale upgrades in place: old rows get the defaults, the new
+    reference columns are enforced, tenders and discount limits are seeded."""
+    engine = make_engine(db_path)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade_to_head(engine, db_path, revision="0005")
+    t = "'2025-01-01T00:00:00+00:00'"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO locations (id, code, name, kind, created_at, updated_at) VALUES"
+            f" ('l1', 'FLOOR', 'Shop floor', 'internal', {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO users (id, username, display_name, role, password_hash, failed_attempts, active,"
+            f" created_at, updated_at) VALUES ('u1', 'o', 'O', 'owner', 'x', 0, 1, {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO tills (id, code, name, location_id, last_receipt_no, created_at, updated_at)"
+            f" VALUES ('t1', 'T1', 'Till 1', 'l1', 1, {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO sales (id, receipt_number, till_id, user_id, currency, prices_include_tax, net_total,"
+            f" tax_total, grand_total, created_at, completed_at) VALUES ('s1', 'T1-000001', 't1', 'u1', 'EUR', 1,"
+            f" 100, 19, 119, {t}, {t})")
+        (sales_rootpage,) = conn.exec_driver_sql(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'sales'").one()
+    engine.dispose()
+
+    db = open_database(db_path)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT kind, rounding, cart_discount, customer_id FROM sales").one() == ("sale", 0, 0, None)
+            # not copied: the table keeps its b-tree (a copy of ten million sales would take minutes)
+            assert conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'sales'").scalar() \
+                == sales_rootpage
+            assert {r[0] for r in conn.exec_driver_sql("SELECT code FROM tender_types")} >= {"cash", "card"}
+            assert conn.exec_driver_sql(
+                "SELECT line_percent FROM discount_limits WHERE role = 'cashier'").scalar() == "10"
+        with pytest.raises(sqlite3.IntegrityError), db.raw_transaction() as raw:
+            raw.execute("UPDATE sales SET customer_id = 'nobody' WHERE id = 's1'")
+    finally:
+        db.close()
