@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from shopdesk.domain.money import format_money
 from shopdesk.domain.quantity import format_quantity
-from shopdesk.services.checkout import CartLineView, CartView
+from shopdesk.services.cart_view import CartLineView, CartView
 
 
 class CartTableModel(QAbstractTableModel):

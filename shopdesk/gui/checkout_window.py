@@ -36,7 +36,8 @@ from shopdesk.gui.messages import error_text
 from shopdesk.gui.payment_dialog import PaymentDialog
 from shopdesk.gui.product_picker import ProductPicker
 from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, ScanKeyRouter
-from shopdesk.services.checkout import CartView, SaleResult
+from shopdesk.services.cart_view import CartView
+from shopdesk.services.payments import SaleResult
 from shopdesk.services.receipts import ReceiptOutput
 
 

@@ -22,7 +22,7 @@ from shopdesk.domain.errors import ShopDeskError, ValidationError
 from shopdesk.domain.money import format_amount, format_money, parse_money
 from shopdesk.gui.forms import load_form
 from shopdesk.gui.messages import error_text
-from shopdesk.services.checkout import SaleResult
+from shopdesk.services.payments import SaleResult
 
 
 class PaymentDialog(QDialog):

@@ -9,20 +9,18 @@ the audit entry land together or not at all.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from shopdesk.domain.cart import CartTotals, LineInput, price_cart
 from shopdesk.domain.errors import NotFound, StateError, UnknownBarcode, ValidationError
 from shopdesk.domain.gtin import barcode_lookup_key
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
-from shopdesk.domain.money import format_money
 from shopdesk.domain.permissions import Permission
-from shopdesk.domain.tax import TaxRate as DomainTaxRate
-from shopdesk.services import audit, catalog_search, stock
+from shopdesk.services import audit, catalog_search
+from shopdesk.services.cart_view import CartView, cart_view
+from shopdesk.services.payments import PaymentService, SaleResult, Tender
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store import till_queries
 from shopdesk.store.database import Database, dbapi_connection
@@ -30,65 +28,10 @@ from shopdesk.store.models import (
     CartDraft,
     CartDraftLine,
     Product,
-    TaxRate,
 )
 from shopdesk.store.types import new_id, quantity_from_db, quantity_to_db, time_to_db, utcnow
 
 MAX_LINE_QUANTITY = Decimal(9999)
-
-
-@dataclass(frozen=True)
-class CartLineView:
-    line_id: str
-    product_id: str
-    sku: str
-    name: str
-    unit: str
-    quantity: Decimal
-    unit_price: int
-    amount: int  # line total in the store's price basis
-    tax_code: str
-    tax_percent: Decimal
-
-
-@dataclass(frozen=True)
-class CartView:
-    cart_id: str | None
-    lines: tuple[CartLineView, ...]
-    totals: CartTotals
-    currency: str
-    locale: str
-    prices_include_tax: bool
-    last_line_id: str | None = None  # the line the last action touched, for the GUI to select
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.lines
-
-    @property
-    def total(self) -> int:
-        return self.totals.grand_total
-
-
-@dataclass(frozen=True)
-class SaleResult:
-    sale_id: str
-    receipt_number: str
-    total: int
-    tendered: int
-    change: int
-    currency: str
-
-
-_LINES_QUERY = (
-    select(
-        CartDraftLine.id, CartDraftLine.product_id, Product.sku, Product.name, Product.unit,
-        CartDraftLine.quantity, CartDraftLine.unit_price, TaxRate.code, TaxRate.percent,
-    )
-    .join(Product, Product.id == CartDraftLine.product_id)
-    .join(TaxRate, TaxRate.id == Product.tax_rate_id)
-    .order_by(CartDraftLine.position)
-)
 
 
 def _check_quantity(quantity: Decimal, unit: str) -> Decimal:
@@ -163,7 +106,8 @@ class CheckoutService:
             cart_id = new_id()
             till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
         rows = till_queries.cart_lines(conn, cart_id)
-        same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price), None)
+        same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price
+                     and r.quantity_milli > 0 and r.original_line_id is None), None)
         if same is not None:
             line_id = same.id
             quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
@@ -176,7 +120,7 @@ class CheckoutService:
             rows.append(till_queries.CartLineRow(
                 line_id, product.id, product.sku, product.name, product.unit, 1000, product.price,
                 product.tax_code, product.tax_percent, position))
-        return _view(conn, cart_id, rows, last_line_id=line_id)
+        return cart_view(conn, cart_id, rows, last_line_id=line_id)
 
     def set_quantity(self, actor: StaffSession, till_id: str, line_id: str, quantity: Decimal) -> CartView:
         actor.require(Permission.SELL)
@@ -230,54 +174,8 @@ class CheckoutService:
 
     # -- paying ----------------------------------------------------------------------------
     def pay_cash(self, actor: StaffSession, till_id: str, tendered: int) -> SaleResult:
-        """Complete the sale in cash. Durable (fsync'd) when this returns."""
-        actor.require(Permission.SELL)
-        with self.db.raw_transaction() as conn:
-            cart_id = till_queries.open_cart_id(conn, till_id)
-            view = _view(conn, cart_id)
-            if view.is_empty:
-                raise StateError(QT_TRANSLATE_NOOP("errors", "The cart is empty: scan an item before taking payment."))
-            total = view.total
-            if tendered < total:
-                raise ValidationError(
-                    "tendered",
-                    QT_TRANSLATE_NOOP("errors", "Cash given ({given}) is less than the total ({total})."),
-                    given=format_money(tendered, view.currency, view.locale),
-                    total=format_money(total, view.currency, view.locale),
-                )
-            now = time_to_db(utcnow())
-            till_code, number, floor_id = till_queries.next_receipt(conn, till_id, now)
-            receipt_number = f"{till_code}-{number:06d}"
-            sale_id = new_id()
-            totals = view.totals
-            priced = {p.key: p for p in totals.lines}
-            change = tendered - total
-            till_queries.insert_sale(
-                conn,
-                {"id": sale_id, "receipt_number": receipt_number, "till_id": till_id, "user_id": actor.user_id,
-                 "currency": view.currency, "prices_include_tax": view.prices_include_tax,
-                 "net_total": totals.net_total, "tax_total": totals.tax_total, "grand_total": total,
-                 "created_at": now, "completed_at": now},
-                [{"id": new_id(), "sale_id": sale_id, "line_no": n, "product_id": line.product_id,
-                  "description": line.name, "quantity": quantity_to_db(line.quantity),
-                  "unit_price": line.unit_price, "discount": priced[line.line_id].discount,
-                  "tax_code": line.tax_code, "tax_percent": str(line.tax_percent),
-                  "net": priced[line.line_id].net, "tax": priced[line.line_id].tax,
-                  "gross": priced[line.line_id].gross}
-                 for n, line in enumerate(view.lines, start=1)],
-                [{"id": new_id(), "sale_id": sale_id, "tender": "cash", "amount": total, "tendered": tendered,
-                  "change": change, "created_at": now}],
-            )
-            stock.post_movements(
-                conn,
-                [stock.Move(line.product_id, line.quantity, floor_id, _customers_location(conn))
-                 for line in view.lines],
-                reason="sale", document_type="sale", document_id=sale_id, user_id=actor.user_id,
-            )
-            audit.record(conn, actor, "sale.completed", entity_type="sale", entity_id=sale_id,
-                         receipt_number=receipt_number, total=total, tender="cash")
-            till_queries.delete_cart(conn, cart_id)
-        return SaleResult(sale_id, receipt_number, total, tendered, change, view.currency)
+        """Complete the sale in cash (see :class:`PaymentService` for every tender)."""
+        return PaymentService(self.db).pay(actor, till_id, [Tender("cash", tendered)])
 
     # -- internals -------------------------------------------------------------------------
     @staticmethod
@@ -302,7 +200,7 @@ class CheckoutService:
 
     @staticmethod
     def _view(s: Session, cart_id: str | None, last_line_id: str | None = None) -> CartView:
-        return _view(dbapi_connection(s), cart_id, last_line_id=last_line_id)
+        return cart_view(dbapi_connection(s), cart_id, last_line_id=last_line_id)
 
 
 def _customers_location(conn: sqlite3.Connection) -> str:
@@ -310,30 +208,3 @@ def _customers_location(conn: sqlite3.Connection) -> str:
     if found is None:
         raise NotFound(QT_TRANSLATE_NOOP("errors", "No stock location has the code {code}."), code="CUSTOMER")
     return found
-
-
-def _view(conn: sqlite3.Connection, cart_id: str | None, rows: list | None = None,
-          last_line_id: str | None = None) -> CartView:
-    """Price the cart's lines (read from the database unless given) for display and payment."""
-    pricing = till_queries.store_pricing(conn)
-    if pricing is None:
-        raise NotFound(QT_TRANSLATE_NOOP("errors", "This database has no store yet; run the set-up first."))
-    currency, locale, prices_include_tax = pricing
-    if rows is None:
-        rows = till_queries.cart_lines(conn, cart_id)
-    lines = []
-    inputs = []
-    for r in rows:
-        quantity = quantity_from_db(r.quantity_milli)
-        percent = Decimal(r.tax_percent)
-        inputs.append(LineInput(key=r.id, quantity=quantity, unit_price=r.unit_price,
-                                tax=DomainTaxRate(code=r.tax_code, percent=percent)))
-        lines.append((r, quantity, percent))
-    totals = price_cart(inputs, prices_include_tax=prices_include_tax)
-    amounts = {p.key: p.amount for p in totals.lines}
-    return CartView(
-        cart_id,
-        tuple(CartLineView(r.id, r.product_id, r.sku, r.name, r.unit, quantity, r.unit_price, amounts[r.id],
-                           r.tax_code, percent) for r, quantity, percent in lines),
-        totals, currency, locale, prices_include_tax, last_line_id,
-    )

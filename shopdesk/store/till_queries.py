@@ -36,6 +36,28 @@ class CartLineRow(NamedTuple):
     tax_code: str
     tax_percent: str
     position: int
+    discount_kind: str = ""
+    discount_value: str | None = None
+    original_line_id: str | None = None
+    return_location_code: str = ""
+
+
+class CartHeader(NamedTuple):
+    id: str
+    customer_id: str | None
+    discount_kind: str
+    discount_value: str | None
+    note: str
+    original_sale_id: str | None
+
+
+def cart_header(conn: sqlite3.Connection, cart_id: str | None) -> CartHeader | None:
+    if cart_id is None:
+        return None
+    row = conn.execute(
+        "SELECT id, customer_id, discount_kind, discount_value, note, original_sale_id FROM cart_drafts"
+        " WHERE id = ?", (cart_id,)).fetchone()
+    return CartHeader(*row) if row else None
 
 
 def product_by_id(conn: sqlite3.Connection, product_id: str) -> ProductRow | None:
@@ -80,7 +102,8 @@ def create_cart(conn: sqlite3.Connection, cart_id: str, till_id: str, user_id: s
 
 
 _CART_LINES = """
-SELECT l.id, l.product_id, p.sku, p.name, p.unit, l.quantity, l.unit_price, t.code, t.percent, l.position
+SELECT l.id, l.product_id, p.sku, p.name, p.unit, l.quantity, l.unit_price, t.code, t.percent, l.position,
+       l.discount_kind, l.discount_value, l.original_line_id, l.return_location_code
   FROM cart_draft_lines l
   JOIN products p ON p.id = l.product_id
   JOIN tax_rates t ON t.id = p.tax_rate_id
@@ -121,23 +144,33 @@ def next_receipt(conn: sqlite3.Connection, till_id: str, now: str) -> tuple[str,
     ).fetchone()
 
 
+_SALE_DEFAULTS = {"kind": "sale", "session_id": None, "customer_id": None, "original_sale_id": None,
+                  "cart_discount": 0, "rounding": 0}
+_LINE_DEFAULTS = {"original_line_id": None, "return_location_id": None}
+_PAYMENT_DEFAULTS = {"card_type": "", "reference": ""}
+
+
 def insert_sale(conn: sqlite3.Connection, sale: dict, lines: Sequence[dict], payments: Sequence[dict]) -> None:
     conn.execute(
         "INSERT INTO sales (id, receipt_number, till_id, user_id, currency, prices_include_tax, net_total,"
-        " tax_total, grand_total, created_at, completed_at) VALUES (:id, :receipt_number, :till_id, :user_id,"
-        " :currency, :prices_include_tax, :net_total, :tax_total, :grand_total, :created_at, :completed_at)",
-        sale,
+        " tax_total, grand_total, created_at, completed_at, kind, session_id, customer_id, original_sale_id,"
+        " cart_discount, rounding) VALUES (:id, :receipt_number, :till_id, :user_id,"
+        " :currency, :prices_include_tax, :net_total, :tax_total, :grand_total, :created_at, :completed_at,"
+        " :kind, :session_id, :customer_id, :original_sale_id, :cart_discount, :rounding)",
+        _SALE_DEFAULTS | sale,
     )
     conn.executemany(
         "INSERT INTO sale_lines (id, sale_id, line_no, product_id, description, quantity, unit_price, discount,"
-        " tax_code, tax_percent, net, tax, gross) VALUES (:id, :sale_id, :line_no, :product_id, :description,"
-        " :quantity, :unit_price, :discount, :tax_code, :tax_percent, :net, :tax, :gross)",
-        lines,
+        " tax_code, tax_percent, net, tax, gross, original_line_id, return_location_id) VALUES (:id, :sale_id,"
+        " :line_no, :product_id, :description, :quantity, :unit_price, :discount, :tax_code, :tax_percent, :net,"
+        " :tax, :gross, :original_line_id, :return_location_id)",
+        [_LINE_DEFAULTS | line for line in lines],
     )
     conn.executemany(
-        "INSERT INTO sale_payments (id, sale_id, tender, amount, tendered, change, created_at)"
-        " VALUES (:id, :sale_id, :tender, :amount, :tendered, :change, :created_at)",
-        payments,
+        "INSERT INTO sale_payments (id, sale_id, tender, amount, tendered, change, created_at, card_type,"
+        " reference) VALUES (:id, :sale_id, :tender, :amount, :tendered, :change, :created_at, :card_type,"
+        " :reference)",
+        [_PAYMENT_DEFAULTS | payment for payment in payments],
     )
 
 
