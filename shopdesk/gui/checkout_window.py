@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -106,10 +107,16 @@ class CheckoutWindow(QWidget):
         side.addWidget(totals_box)
         side.addWidget(self.count_label)
         side.addStretch(1)
+        # Counter features add their buttons here (see add_action): discounts, customer,
+        # park/resume, returns, ... in a grid above the fixed buttons.
+        self.action_grid = QGridLayout()
+        side.addLayout(self.action_grid)
         side.addWidget(self.find_button)
         side.addWidget(self.quantity_button)
         side.addWidget(self.remove_button)
         side.addWidget(self.pay_button)
+        self.key_actions = {Qt.Key.Key_F12: self.open_payment, Qt.Key.Key_F4: self.ask_quantity,
+                            Qt.Key.Key_F3: self.find_product, Qt.Key.Key_Delete: self.remove_selected_line}
 
         body = QHBoxLayout()
         body.addWidget(self.table, 3)
@@ -126,21 +133,31 @@ class CheckoutWindow(QWidget):
         self.scan_router.watch((self.table, self.find_button, self.quantity_button, self.remove_button,
                                 self.pay_button))
 
+        self._install_features()
         self.show_message(self.tr("Ready. Scan the first item."), INFO)
+
+    def _install_features(self) -> None:
+        """Counter features that add buttons and keys (each one line, see add_action)."""
 
     def keyPressEvent(self, event) -> None:
         # Function keys arrive here from whichever child has focus (the scan field and the
         # table do not use them). Handled as key events rather than window shortcuts, so
         # they work even where no window manager marks the window active.
-        actions = {Qt.Key.Key_F12: self.open_payment, Qt.Key.Key_F4: self.ask_quantity,
-                   Qt.Key.Key_F3: self.find_product,
-                   Qt.Key.Key_Delete: self.remove_selected_line}
-        action = actions.get(event.key())
+        action = self.key_actions.get(event.key())
         if action is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             super().keyPressEvent(event)
             return
         event.accept()
         action()
+
+    def add_action(self, button: QPushButton, action, key: Qt.Key | None = None) -> None:
+        """Put a feature's button in the side grid (two per row), with an optional function key."""
+        count = self.action_grid.count()
+        self.action_grid.addWidget(button, count // 2, count % 2)
+        button.clicked.connect(action)
+        button.installEventFilter(self.scan_router)  # a scan after clicking it still lands
+        if key is not None:
+            self.key_actions[key] = action
 
     # -- state ---------------------------------------------------------------------------
     def reload(self) -> None:
