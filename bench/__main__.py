@@ -18,6 +18,7 @@ from bench import emit, log
 # Modules are imported only when run, so one broken benchmark does not hide the others.
 BENCHMARKS: dict[str, str] = {
     "checkout": "bench.checkout",
+    "counter": "bench.counter",
     "catalog_import": "bench.catalog_import",
     "search": "bench.search",
     "startup": "bench.startup",

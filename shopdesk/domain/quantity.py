@@ -9,6 +9,7 @@ of a kilo, millilitres of a litre and millimetres of a metre, and it is what sca
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
@@ -113,6 +114,7 @@ def parse_quantity(text: str, locale: str = "en_US", field: str = "quantity") ->
     return from_milli(to_milli(value, field))
 
 
+@lru_cache(maxsize=4096)
 def format_quantity(q: Decimal | int, locale: str = "en_US") -> str:
-    """Quantity for people: no trailing zeros (``"1"``, ``"0.375"``, ``"1.234,5"`` in de_DE)."""
+    """Quantity for people: no trailing zeros (``"1"``, ``"0.375"``, ``"1.234,5"`` in de_DE); cached."""
     return format_decimal(Decimal(q), format="#,##0.###", locale=locale)

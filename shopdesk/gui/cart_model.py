@@ -18,12 +18,47 @@ class CartTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._view: CartView | None = None
+        self._texts: list[tuple[str, str, str, str]] = []
         self._headers = (self.tr("Item"), self.tr("Qty"), self.tr("Unit price"), self.tr("Total"))
 
     def set_cart(self, view: CartView) -> None:
+        # Each cell's text is formatted once here, not on every paint (a scan repaints the
+        # table; babel formatting per cell was most of a scan's time on screen).
+        self._texts = [
+            (self._item_text(line, view), format_quantity(line.quantity, view.locale),
+             format_money(line.unit_price, view.currency, view.locale),
+             format_money(line.amount, view.currency, view.locale))
+            for line in view.lines
+        ]
+        old = self._view
+        if old is not None and len(old.lines) == len(view.lines) and all(
+                a.line_id == b.line_id for a, b in zip(old.lines, view.lines, strict=True)):
+            self._view = view  # same lines: only values changed
+            if view.lines:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(view.lines) - 1, self.TOTAL))
+            return
+        if old is not None and len(view.lines) == len(old.lines) + 1 and all(
+                a.line_id == b.line_id for a, b in zip(old.lines, view.lines, strict=False)):
+            row = len(old.lines)  # one line added at the end: the usual scan
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._view = view
+            self.endInsertRows()
+            return
         self.beginResetModel()
         self._view = view
         self.endResetModel()
+
+    def _item_text(self, line: CartLineView, view: CartView) -> str:
+        """The name, marked when the line is a return or carries a discount."""
+        text = line.name
+        if line.is_return:
+            text = self.tr("RETURN: %1").replace("%1", text)
+        if line.discount:
+            off = format_money(line.discount, view.currency, view.locale)
+            if line.discount_kind == "percent" and line.discount_value is not None:
+                off = f"{line.discount_value.normalize():f} %"
+            text += "  " + self.tr("(−%1)").replace("%1", off)
+        return text
 
     def line(self, row: int) -> CartLineView:
         return self._view.lines[row]
@@ -57,16 +92,8 @@ class CartTableModel(QAbstractTableModel):
             return None
         line = self._view.lines[index.row()]
         column = index.column()
-        view = self._view
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.ITEM:
-                return line.name
-            if column == self.QUANTITY:
-                return format_quantity(line.quantity, view.locale)
-            if column == self.UNIT_PRICE:
-                return format_money(line.unit_price, view.currency, view.locale)
-            if column == self.TOTAL:
-                return format_money(line.amount, view.currency, view.locale)
+            return self._texts[index.row()][column]
         if role == Qt.ItemDataRole.EditRole and column == self.QUANTITY:
             return str(line.quantity)
         if role == Qt.ItemDataRole.TextAlignmentRole and column != self.ITEM:

@@ -7,6 +7,7 @@ status strip (never a modal box that would swallow the next scans) and add nothi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -38,8 +39,9 @@ from shopdesk.gui.payment_dialog import PaymentDialog
 from shopdesk.gui.product_picker import ProductPicker
 from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, ScanKeyRouter
 from shopdesk.services.cart_view import CartView
-from shopdesk.services.payments import SaleResult
+from shopdesk.services.payments import PaymentService, SaleResult, Tender
 from shopdesk.services.receipts import ReceiptOutput
+from shopdesk.services.returns import ReturnsService
 
 
 class CheckoutWindow(QWidget):
@@ -119,7 +121,9 @@ class CheckoutWindow(QWidget):
                             Qt.Key.Key_F3: self.find_product, Qt.Key.Key_Delete: self.remove_selected_line}
 
         body = QHBoxLayout()
-        body.addWidget(self.table, 3)
+        self.cart_column = QVBoxLayout()  # the cart table, then panels features add (add_panel)
+        self.cart_column.addWidget(self.table, 1)
+        body.addLayout(self.cart_column, 3)
         body.addLayout(side, 1)
 
         root = QVBoxLayout(self)
@@ -138,6 +142,12 @@ class CheckoutWindow(QWidget):
 
     def _install_features(self) -> None:
         """Counter features that add buttons and keys (each one line, see add_action)."""
+        from shopdesk.gui.returns_dialog import install_returns  # returns, refunds, exchanges (F11)
+        install_returns(self)
+        from shopdesk.gui.parked_carts_dialog import install_counter_extras
+        install_counter_extras(self)  # customer (F5), park (F9) / resume (F10), quick keys
+        from shopdesk.gui.discount_dialogs import install_discounts
+        install_discounts(self)  # line discount (F6), cart discount (F7), price override (F8)
 
     def keyPressEvent(self, event) -> None:
         # Function keys arrive here from whichever child has focus (the scan field and the
@@ -158,6 +168,10 @@ class CheckoutWindow(QWidget):
         button.installEventFilter(self.scan_router)  # a scan after clicking it still lands
         if key is not None:
             self.key_actions[key] = action
+
+    def add_panel(self, widget: QWidget) -> None:
+        """Put a feature's panel below the cart table (e.g. the quick keys)."""
+        self.cart_column.addWidget(widget)
 
     # -- state ---------------------------------------------------------------------------
     def reload(self) -> None:
@@ -277,14 +291,40 @@ class CheckoutWindow(QWidget):
         self.focus_scan()
 
     def open_payment(self) -> None:
+        """F12 / Pay: take payment for the cart (split tenders, or paying back on a return,
+        where the refund goes back the way the returned sale was paid)."""
+        suggested: list[Tender] = []
+        if self.cart is not None and self.cart.total < 0 and self.cart.original_sale_id:
+            try:
+                suggested = [Tender(code, amount) for code, amount in
+                             ReturnsService(self.ctx.db).suggested_refund(self.ctx.till.till_id)]
+            except ShopDeskError as err:
+                self.show_message(error_text(err), ERROR)
+        self.take_payment(suggested)
+
+    def take_payment(self, suggested: Sequence[Tender] = ()) -> None:
+        """Open the payment dialog; ``suggested`` tenders (e.g. how the returned sale was paid)
+        are offered first."""
+        staff, till_id = self.ctx.require_staff(), self.ctx.till.till_id
+        payments = PaymentService(self.ctx.db)
+        try:  # the cart as stored now: another screen (returns, customer) may have changed it
+            self._show_cart(self.ctx.checkout.current_cart(staff, till_id))
+            tender_types, rounding_step = payments.payment_options()
+        except ShopDeskError as err:
+            self.show_message(error_text(err), ERROR)
+            self.focus_scan()
+            return
         if self.cart is None or self.cart.is_empty:
             self.show_message(self.tr("The cart is empty: scan an item first."), ERROR)
             self.focus_scan()
             return
-        staff, till_id = self.ctx.require_staff(), self.ctx.till.till_id
         dialog = PaymentDialog(
             self.cart.total, self.cart.currency, self.cart.locale,
-            complete=lambda tendered: self.ctx.checkout.pay_cash(staff, till_id, tendered), parent=self,
+            complete=lambda tenders: payments.pay(staff, till_id, tenders),
+            tender_types=tender_types, rounding_step=rounding_step,
+            customer_attached=self.cart.customer_id is not None, suggested=suggested,
+            declined=lambda code, amount, reason: payments.record_declined(staff, till_id, code, amount, reason),
+            parent=self,
         )
         if dialog.exec() and dialog.result_sale is not None:
             self._sale_done(dialog.result_sale)
@@ -293,15 +333,20 @@ class CheckoutWindow(QWidget):
     def _sale_done(self, sale: SaleResult) -> None:
         self.last_sale = sale
         self.reload()
-        change = format_money(sale.change, sale.currency, self.ctx.store.locale)
-        self.show_message(
-            self.tr("Paid. Change due: %1 — receipt %2").replace("%1", change).replace("%2", sale.receipt_number),
-            SUCCESS,
-        )
+        locale = self.ctx.store.locale
+        if sale.due < 0:
+            self.show_message(self.tr("Paid back: %1 — receipt %2").replace(
+                "%1", format_money(-sale.due, sale.currency, locale)).replace("%2", sale.receipt_number), SUCCESS)
+        else:
+            change = format_money(sale.change, sale.currency, locale)
+            self.show_message(
+                self.tr("Paid. Change due: %1 — receipt %2").replace("%1", change).replace("%2", sale.receipt_number),
+                SUCCESS,
+            )
         self.sale_completed.emit(sale)
         receipts = self.ctx.receipts
-        run_in_background(
-            lambda: receipts.issue(sale.sale_id, open_drawer=True),
+        run_in_background(  # the drawer opens only for tenders that go in it (cash, vouchers)
+            lambda: receipts.issue(sale.sale_id, open_drawer=sale.open_drawer),
             self._receipt_done,
             self._receipt_failed,
         )

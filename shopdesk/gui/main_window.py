@@ -26,6 +26,7 @@ from shopdesk.gui.receiving_window import ReceivingWindow
 from shopdesk.gui.settings_dialog import SettingsDialog
 from shopdesk.gui.stock_window import StockWindow
 from shopdesk.gui.stocktake_window import StocktakeWindow
+from shopdesk.gui.till_dialogs import TillMenu
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction(self.tr("Store &settings…"), self)
         self.settings_action.triggered.connect(self.open_settings)
         store_menu.addAction(self.settings_action)
+        self.till_menu = TillMenu(self)  # Open till, cash in/out, no sale, X report, close (Z)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About ShopDesk"), self)
         about.triggered.connect(self.show_about)
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.db_label.setText(self.tr("Database: %1").replace("%1", str(self.ctx.db.path)))
         # Mirrors the permission the service enforces; hiding is a courtesy, not the check.
         self.settings_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_SETTINGS)))
+        self.till_menu.refresh()
 
     def switch_user(self) -> None:
         dialog = LoginDialog(self.ctx.auth, self.ctx.store.name, pin_first=True, parent=self)

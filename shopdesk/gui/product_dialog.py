@@ -49,7 +49,7 @@ class ProductDialog(QDialog):
         find = form.findChild
         self.fields: dict[str, QWidget] = {
             "sku": find(QLineEdit, "skuEdit"), "name": find(QLineEdit, "nameEdit"),
-            "barcodes": find(QLineEdit, "barcodesEdit"), "price": find(QLineEdit, "priceEdit"),
+            "barcodes": find(QLineEdit, "barcodesEdit"), "plu": find(QLineEdit, "pluEdit"), "price": find(QLineEdit, "priceEdit"),
             "cost": find(QLineEdit, "costEdit"), "tax_code": find(QComboBox, "taxCombo"),
             "unit": find(QComboBox, "unitCombo"), "category": find(QComboBox, "categoryCombo"),
             "brand": find(QLineEdit, "brandEdit"), "reorder_point": find(QLineEdit, "reorderEdit"),
@@ -84,6 +84,7 @@ class ProductDialog(QDialog):
         self.fields["sku"].setText(d.sku)
         self.fields["name"].setText(d.name)
         self.fields["barcodes"].setText(" ".join(d.barcodes))
+        self.fields["plu"].setText(d.plu)
         self.fields["price"].setText(format_amount(d.price, self.currency, self.locale))
         self.fields["cost"].setText(format_amount(d.cost, self.currency, self.locale))
         self.fields["tax_code"].setCurrentText(d.tax_code)
@@ -167,6 +168,7 @@ class ProductDialog(QDialog):
             attributes=parse_attributes(text("attributes")),
             reorder_point=parse_quantity(reorder, self.locale, field="reorder_point") if reorder else None,
             max_stock=parse_quantity(top, self.locale, field="max_stock") if top else None,
+            plu=text("plu"),
         )
 
     def save(self) -> None:

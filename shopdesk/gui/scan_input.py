@@ -62,8 +62,9 @@ class MessageStrip(QLabel):
 
     def show_message(self, text: str, kind: str = INFO) -> None:
         self.setText(text)
-        self.setProperty("kind", kind)
-        self.setStyleSheet(f"QLabel {{ padding: 6px; border-radius: 4px; {MESSAGE_STYLES[kind]} }}")
+        if self.property("kind") != kind:  # restyling costs more than a scan's database work
+            self.setProperty("kind", kind)
+            self.setStyleSheet(f"QLabel {{ padding: 6px; border-radius: 4px; {MESSAGE_STYLES[kind]} }}")
 
 
 class QuantityField(QLineEdit):

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
 )
 
 from shopdesk.domain.errors import ShopDeskError
+from shopdesk.domain.money import format_money
 from shopdesk.gui.background import run_in_background
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.forms import load_form
 from shopdesk.gui.messages import error_text
-from shopdesk.services.store_settings import store_info, update_store
+from shopdesk.services.store_settings import CASH_ROUNDING_STEPS, store_info, update_store
+from shopdesk.services.tender_settings import list_tender_types, save_tender_type
+
+TENDER_COLUMNS = ("name", "kind", "active", "opens_drawer", "needs_reference")
 
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #0a5c26;"
@@ -35,6 +46,9 @@ class SettingsDialog(QDialog):
         self.printer: QLineEdit = form.findChild(QLineEdit, "printerEdit")
         self.status: QLabel = form.findChild(QLabel, "errorLabel")
         self.test_button: QPushButton = form.findChild(QPushButton, "testPrintButton")
+        self.rounding: QComboBox = form.findChild(QComboBox, "cashRoundingCombo")
+        self.tenders: QTableWidget = form.findChild(QTableWidget, "tendersTable")
+        self.add_tender_button: QPushButton = form.findChild(QPushButton, "addTenderButton")
         self.fields = {"name": self.name, "address": self.address, "tax_id": self.tax_id,
                        "receipt_footer": self.footer, "receipt_printer": self.printer}
         info = store_info(ctx.db)
@@ -43,6 +57,20 @@ class SettingsDialog(QDialog):
         self.tax_id.setText(info.tax_id)
         self.footer.setPlainText(info.receipt_footer)
         self.printer.setText(info.receipt_printer)
+        for step in CASH_ROUNDING_STEPS:
+            label = self.tr("No rounding") if step == 0 else self.tr("To %1").replace(
+                "%1", format_money(step, info.currency, info.locale))
+            self.rounding.addItem(label, step)
+        self.rounding.setCurrentIndex(max(self.rounding.findData(info.cash_rounding_step), 0))
+        self.fields["cash_rounding_step"] = self.rounding
+        self.tenders.setColumnCount(len(TENDER_COLUMNS))
+        self.tenders.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("Offered"),
+                                                self.tr("Opens drawer"), self.tr("Needs reference")])
+        self.tenders.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tenders.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tenders.verticalHeader().hide()
+        self._load_tenders()
+        self.add_tender_button.clicked.connect(self.add_tender)
         buttons: QDialogButtonBox = form.findChild(QDialogButtonBox, "buttons")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -52,12 +80,61 @@ class SettingsDialog(QDialog):
         self.status.setText(text)
         self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
 
-    def save(self) -> None:
+    def _load_tenders(self) -> None:
+        # Ticks not saved yet survive a reload (e.g. after adding a way to pay).
+        pending = {t.code: (self._checked(r, 2), self._checked(r, 3), self._checked(r, 4))
+                   for r, t in enumerate(getattr(self, "_tender_rows", []))}
+        self._tender_rows = list_tender_types(self.ctx.db)
+        self.tenders.setRowCount(len(self._tender_rows))
+        for row, t in enumerate(self._tender_rows):
+            ticks = pending.get(t.code, (t.active, t.opens_drawer, t.needs_reference))
+            name = QTableWidgetItem(t.name)
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.tenders.setItem(row, 0, name)
+            kind = QTableWidgetItem(t.kind)
+            kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.tenders.setItem(row, 1, kind)
+            for col, value in zip((2, 3, 4), ticks, strict=True):
+                item = QTableWidgetItem()
+                item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+                item.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+                self.tenders.setItem(row, col, item)
+
+    def _checked(self, row: int, col: int) -> bool:
+        return self.tenders.item(row, col).checkState() == Qt.CheckState.Checked
+
+    def add_tender(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Add a way to pay"),
+                                        self.tr("Name (e.g. Gift card, Meal voucher):"))
+        if not ok or not name.strip():
+            return
+        kind, ok = QInputDialog.getItem(self, self.tr("Add a way to pay"), self.tr("Kind:"),
+                                        ["other", "card", "cash", "store_credit"], 0, False)
+        if not ok:
+            return
+        code = "_".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:32] or "tender"
         try:
+            save_tender_type(self.ctx.db, self.ctx.require_staff(), code, name, kind,
+                             opens_drawer=kind in ("cash", "other"), needs_reference=kind != "cash")
+        except ShopDeskError as err:
+            self._say(error_text(err), ok=False)
+            return
+        self._load_tenders()
+        self._say(self.tr("%1 added.").replace("%1", name.strip()), ok=True)
+
+    def save(self) -> None:
+        staff = self.ctx.require_staff()
+        try:
+            for row, t in enumerate(self._tender_rows):
+                changed = (self._checked(row, 2), self._checked(row, 3), self._checked(row, 4))
+                if changed != (t.active, t.opens_drawer, t.needs_reference):
+                    save_tender_type(self.ctx.db, staff, t.code, t.name, t.kind, active=changed[0],
+                                     opens_drawer=changed[1], needs_reference=changed[2])
             update_store(
-                self.ctx.db, self.ctx.require_staff(), name=self.name.text(),
+                self.ctx.db, staff, name=self.name.text(),
                 address=self.address.toPlainText(), tax_id=self.tax_id.text(),
                 receipt_footer=self.footer.toPlainText(), receipt_printer=self.printer.text(),
+                cash_rounding_step=self.rounding.currentData(),
             )
         except ShopDeskError as err:
             self._say(error_text(err), ok=False)

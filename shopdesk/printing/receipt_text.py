@@ -13,8 +13,10 @@ the GUI passes translated ones, e.g.
 ``{key: QCoreApplication.translate("receipt", key) for key in DEFAULT_LABELS}``.
 
 Amounts are formatted with :func:`shopdesk.domain.money.format_money`. A line's ``total`` is
-taken to be after its ``discount`` (a positive reduction): the quantity line shows
-``total + discount`` and the discount line ``-discount``, so the column adds up.
+taken to be after its ``discount`` (a positive reduction): the quantity line shows the size
+before discounts and the discount lines (its own, its share of the cart discount) take off
+from it, so the column adds up. On a return line (negative quantity) a discount reduces the
+refund, so it shows as a positive amount.
 """
 
 from __future__ import annotations
@@ -53,6 +55,22 @@ DEFAULT_LABELS: dict[str, str] = {
     "Change": QT_TRANSLATE_NOOP("receipt", "Change"),
     "COPY": QT_TRANSLATE_NOOP("receipt", "COPY"),
     "Cash": QT_TRANSLATE_NOOP("receipt", "Cash"),
+    "Card": QT_TRANSLATE_NOOP("receipt", "Card"),
+    "Voucher": QT_TRANSLATE_NOOP("receipt", "Voucher"),
+    "Bank transfer": QT_TRANSLATE_NOOP("receipt", "Bank transfer"),
+    "Store credit": QT_TRANSLATE_NOOP("receipt", "Store credit"),
+    "Approval code": QT_TRANSLATE_NOOP("receipt", "Approval code"),
+    "Reference": QT_TRANSLATE_NOOP("receipt", "Reference"),
+    "Cart discount": QT_TRANSLATE_NOOP("receipt", "Cart discount"),
+    "Line discounts": QT_TRANSLATE_NOOP("receipt", "Line discounts"),
+    "Before discounts": QT_TRANSLATE_NOOP("receipt", "Before discounts"),
+    "Rounding": QT_TRANSLATE_NOOP("receipt", "Rounding"),
+    "To pay": QT_TRANSLATE_NOOP("receipt", "To pay"),
+    "To pay back": QT_TRANSLATE_NOOP("receipt", "To pay back"),
+    "Customer": QT_TRANSLATE_NOOP("receipt", "Customer"),
+    "RETURN": QT_TRANSLATE_NOOP("receipt", "RETURN"),
+    "EXCHANGE": QT_TRANSLATE_NOOP("receipt", "EXCHANGE"),
+    "Original receipt": QT_TRANSLATE_NOOP("receipt", "Original receipt"),
 }
 
 Align = Literal["left", "right", "center"]
@@ -338,23 +356,39 @@ def layout_receipt(
         clean_text(format_time(local, "medium", tzinfo=local.tzinfo, locale=loc)),
     )
     b.pair(f"{lab['Till']}: {receipt.till}", f"{lab['Cashier']}: {receipt.cashier}")
+    if receipt.customer.strip():
+        b.left(f"{lab['Customer']}: {receipt.customer}")
+    heading = {"return": lab["RETURN"], "exchange": lab["EXCHANGE"]}.get(receipt.kind)
+    if heading:
+        b.rule("-")
+        b.center(heading, bold=True, double=display_width(heading) <= width // 2)
+        if receipt.original_receipt:
+            b.pair(lab["Original receipt"], receipt.original_receipt)
     b.rule("-")
 
-    # Lines
+    # Lines: the size before discounts, then each discount as a reduction of it
     for line in receipt.lines:
         b.left(line.description)
-        amount = money(line.total + line.discount)
+        amount = money(line.before_discount)
         code = clean_text(line.tax_code).strip()
         b.pair(
             f"{qty(line.quantity)} x {money(line.unit_price)}",
             f"{amount} {code}" if code else amount,
             indent=2,
         )
-        if line.discount:
-            b.pair(lab["Discount"], money(-line.discount), indent=2)
+        if line.own_discount:
+            b.pair(lab["Discount"], money(-line.sign * line.own_discount), indent=2)
+        if line.cart_share:
+            b.pair(lab["Cart discount"], money(-line.sign * line.cart_share), indent=2)
     b.rule("-")
 
     # Totals and taxes
+    if receipt.has_discounts:
+        b.pair(lab["Before discounts"], money(receipt.before_discounts))
+        if receipt.line_discounts:
+            b.pair(lab["Line discounts"], money(-receipt.line_discounts))
+        if receipt.cart_discount:
+            b.pair(lab["Cart discount"], money(-receipt.cart_discount))
     b.pair(lab["Subtotal"], money(receipt.subtotal))
     if not receipt.prices_include_tax:
         b.pair(lab["Tax"], money(receipt.tax_total))
@@ -377,11 +411,19 @@ def layout_receipt(
         b.pair(total_label, total, bold=True, double=True)
     else:
         b.pair(total_label, total, bold=True)
+    if receipt.rounding:
+        sign = "+" if receipt.rounding > 0 else ""
+        b.pair(lab["Rounding"], sign + money(receipt.rounding))
+        b.pair(lab["To pay back"] if receipt.due < 0 else lab["To pay"], money(receipt.due), bold=True)
     b.rule("=")
 
-    # Payment
+    # Payment: each tender with what the terminal said, then the change
     for tender in receipt.tenders:
-        b.pair(tender.name, money(tender.amount))
+        name = " ".join(p for p in (clean_text(tender.name).strip(), clean_text(tender.card_type).strip()) if p)
+        b.pair(name, money(tender.amount))
+        if tender.reference.strip():
+            caption = lab["Approval code"] if tender.kind == "card" else lab["Reference"]
+            b.pair(caption, clean_text(tender.reference).strip(), indent=2)
     if receipt.change:
         b.pair(lab["Change"], money(receipt.change), bold=True)
 

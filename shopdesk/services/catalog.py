@@ -59,6 +59,17 @@ class ProductDraft:
     attributes: dict[str, str] = field(default_factory=dict)
     reorder_point: Decimal | None = None
     max_stock: Decimal | None = None  # "order up to": the level a reorder restores
+    plu: str = ""  # item number in shop-scale codes (GS1 prefixes 20–29); "" for none
+
+
+PLU_MAX_DIGITS = 6
+
+
+def plu_candidates(plu: str) -> tuple[str, ...]:
+    """Every stored spelling of the PLU number ``plu`` (with and without leading zeros, up
+    to :data:`PLU_MAX_DIGITS`): a scale prints ``01234`` for PLU ``1234``."""
+    bare = plu.lstrip("0") or "0"
+    return tuple(bare.zfill(width) for width in range(len(bare), max(PLU_MAX_DIGITS, len(plu)) + 1))
 
 
 def validate_draft(draft: ProductDraft) -> None:
@@ -88,6 +99,11 @@ def validate_draft(draft: ProductDraft) -> None:
                     "errors", "The order-up-to level ({max_stock}) cannot be below the reorder point "
                               "({reorder_point})."),
                 max_stock=str(draft.max_stock), reorder_point=str(draft.reorder_point))
+    plu = (draft.plu or "").strip()
+    if plu and not (plu.isascii() and plu.isdigit() and len(plu) <= PLU_MAX_DIGITS):
+        raise ValidationError(
+            "plu", QT_TRANSLATE_NOOP("errors", "A PLU is the item number on scale labels: 1 to {max} digits, "
+                                               "not '{plu}'."), plu=plu, max=PLU_MAX_DIGITS)
 
 
 def tax_rate_id(session: Session, code: str) -> str:
@@ -154,6 +170,17 @@ def _check_sku_free(session: Session, sku: str, product_id: str | None) -> None:
         raise ValidationError("sku", QT_TRANSLATE_NOOP("errors", "The SKU {sku} is already used."), sku=sku)
 
 
+def _check_plu_free(session: Session, plu: str | None, product_id: str | None) -> None:
+    """PLUs are numbers to a scale: ``1234`` and ``01234`` are the same PLU."""
+    if not plu:
+        return
+    owner = session.execute(select(Product.id, Product.name).where(
+        Product.plu.in_(plu_candidates(plu)), Product.id != (product_id or ""))).first()
+    if owner:
+        raise ValidationError("plu", QT_TRANSLATE_NOOP("errors", "The PLU {plu} already belongs to {product}."),
+                              plu=plu, product=owner.name)
+
+
 def attach_barcode(target, actor: StaffSession, product_id: str, code: str) -> None:
     """Give a product one more barcode inside the caller's unit of work (e.g. an unknown
     code found during a stocktake), keeping the search index in step; audited."""
@@ -215,6 +242,7 @@ class CatalogService:
                 options=None) -> str:
         _check_sku_free(s, draft.sku.strip(), None)
         _check_barcodes_free(s, keys, None)
+        _check_plu_free(s, draft.plu.strip(), None)
         product = Product(
             seq=search_index.next_seq(dbapi_connection(s)), sku=draft.sku.strip(), name=draft.name.strip(),
             description=draft.description, price=draft.price, cost=draft.cost, unit=draft.unit,
@@ -222,7 +250,7 @@ class CatalogService:
             reorder_point=draft.reorder_point, max_stock=draft.max_stock,
             tax_rate_id=tax_rate_id(s, draft.tax_code),
             category_id=category_id(s, draft.category), parent_id=parent_id,
-            options=json.dumps(options or {}, ensure_ascii=False),
+            options=json.dumps(options or {}, ensure_ascii=False), plu=draft.plu.strip() or None,
         )
         s.add(product)
         s.flush()
@@ -246,6 +274,7 @@ class CatalogService:
                 raise NotFound(QT_TRANSLATE_NOOP("errors", "The product no longer exists."))
             _check_sku_free(s, draft.sku.strip(), product_id)
             _check_barcodes_free(s, keys, product_id)
+            _check_plu_free(s, draft.plu.strip(), product_id)
             if (product.price, product.cost) != (draft.price, draft.cost):
                 s.add(PriceChange(product_id=product_id, user_id=actor.user_id, old_price=product.price,
                                   new_price=draft.price, old_cost=product.cost, new_cost=draft.cost, source="edit"))
@@ -258,6 +287,7 @@ class CatalogService:
             product.attributes = json.dumps(draft.attributes, ensure_ascii=False)
             product.reorder_point = draft.reorder_point
             product.max_stock = draft.max_stock
+            product.plu = draft.plu.strip() or None
             product.tax_rate_id = tax_rate_id(s, draft.tax_code)
             product.category_id = category_id(s, draft.category)
             s.execute(delete(Barcode).where(Barcode.product_id == product_id))
@@ -326,7 +356,7 @@ class CatalogService:
             barcodes=codes, category=category_path(s, product.category_id) or None, unit=product.unit,
             description=product.description, active=product.active, brand=product.brand,
             attributes=json.loads(product.attributes or "{}"), reorder_point=product.reorder_point,
-            max_stock=product.max_stock,
+            max_stock=product.max_stock, plu=product.plu or "",
         )
 
     def price_history(self, product_id: str) -> list[PriceChangeView]:

@@ -14,12 +14,17 @@ from decimal import Decimal
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from shopdesk.domain.cart import line_amount
 from shopdesk.domain.errors import NotFound, StateError, UnknownBarcode, ValidationError
 from shopdesk.domain.gtin import barcode_lookup_key
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.instore_barcode import InStoreCode, Layout, is_in_store_code
+from shopdesk.domain.instore_barcode import parse as parse_in_store
+from shopdesk.domain.money import minor_digits, round_ratio
 from shopdesk.domain.permissions import Permission
 from shopdesk.services import audit, catalog_search
 from shopdesk.services.cart_view import CartView, cart_view
+from shopdesk.services.catalog import plu_candidates
 from shopdesk.services.payments import PaymentService, SaleResult, Tender
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store import till_queries
@@ -69,14 +74,24 @@ class CheckoutService:
 
     # -- changing the cart ---------------------------------------------------------------
     def scan(self, actor: StaffSession, till_id: str, code: str) -> CartView:
-        """A scanned or typed barcode (or SKU): add the product, or one more of it."""
+        """A scanned or typed barcode (or SKU): add the product, or one more of it.
+
+        A code no product has as its barcode that is a GS1 in-store code from a shop scale
+        (EAN-13 with a prefix 20–29 that has a layout in the settings) is read by its
+        layout: the product with that PLU gets a new line of the weight, count or printed
+        price on the label (see :func:`_in_store_line`).
+        """
         actor.require(Permission.SELL)
         code = (code or "").strip()
-        barcode_lookup_key(code)  # refuses mis-scans (wrong check digit) before any lookup
-        with self.db.raw_transaction() as conn:
+        key = barcode_lookup_key(code)  # refuses mis-scans (wrong check digit) before any lookup
+        with self.db.raw_transaction(durable=False) as conn:  # a cart change, not a sale
             # The catalog's own exact lookup, shared with the product picker and search.
             hit = catalog_search.lookup_code(conn, code)
             product = till_queries.product_by_id(conn, hit.product_id) if hit else None
+            if product is None and len(key) == 14 and key.startswith("02"):  # an EAN-13 starting with 2
+                label = _read_in_store_code(conn, key[1:])
+                if label is not None:
+                    return _add_in_store_line(conn, actor, till_id, code, label)
             if product is None:
                 raise UnknownBarcode(code)
             return self._add_one(conn, actor, till_id, product, code)
@@ -84,7 +99,7 @@ class CheckoutService:
     def add_product(self, actor: StaffSession, till_id: str, product_id: str) -> CartView:
         """A product picked from the search (no barcode at hand): add it, or one more of it."""
         actor.require(Permission.SELL)
-        with self.db.raw_transaction() as conn:
+        with self.db.raw_transaction(durable=False) as conn:  # a cart change, not a sale
             product = till_queries.product_by_id(conn, product_id)
             if product is None:
                 raise NotFound(QT_TRANSLATE_NOOP("errors", "The product no longer exists."))
@@ -106,8 +121,10 @@ class CheckoutService:
             cart_id = new_id()
             till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
         rows = till_queries.cart_lines(conn, cart_id)
+        # One more of a line already there; never onto a return line or a weighed scale label.
         same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price
-                     and r.quantity_milli > 0 and r.original_line_id is None), None)
+                     and r.quantity_milli > 0 and r.original_line_id is None
+                     and not is_in_store_code(r.scanned_code)), None)
         if same is not None:
             line_id = same.id
             quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
@@ -126,6 +143,11 @@ class CheckoutService:
         actor.require(Permission.SELL)
         with self.db.unit_of_work() as s:
             cart_id, unit = self._line_in_open_cart(s, till_id, line_id)
+            line = s.get(CartDraftLine, line_id)
+            if line.original_line_id is not None or line.quantity < 0:
+                # A return's quantity and price were checked against the sale (or approved).
+                raise ValidationError("quantity", QT_TRANSLATE_NOOP(
+                    "errors", "This is a returned item; remove the line and add the return again to change it."))
             quantity = _check_quantity(quantity, unit)
             s.execute(update(CartDraftLine).where(CartDraftLine.id == line_id).values(quantity=quantity))
             self._touch(s, cart_id)
@@ -208,3 +230,90 @@ def _customers_location(conn: sqlite3.Connection) -> str:
     if found is None:
         raise NotFound(QT_TRANSLATE_NOOP("errors", "No stock location has the code {code}."), code="CUSTOMER")
     return found
+
+
+# -- in-store codes from shop scales (GS1 prefixes 20–29) ----------------------------------
+def _read_in_store_code(conn: sqlite3.Connection, code13: str) -> InStoreCode | None:
+    """The code read by its prefix's layout, or None when the prefix has none (check digits
+    are validated: a misread weight or price is refused, never sold)."""
+    row = conn.execute("SELECT prefix, kind, item_digits, value_digits, value_decimals, price_check_digit"
+                       " FROM barcode_layouts WHERE prefix = ?", (code13[:2],)).fetchone()
+    if row is None:
+        return None
+    pricing = till_queries.store_pricing(conn)
+    decimals = minor_digits(pricing[0]) if pricing else 2
+    return parse_in_store(code13, [Layout(row[0], row[1], row[2], row[3], row[4], bool(row[5]))],
+                          currency_decimals=decimals)
+
+
+def _product_by_plu(conn: sqlite3.Connection, item: str) -> till_queries.ProductRow | None:
+    candidates = plu_candidates(item)
+    marks = ", ".join("?" * len(candidates))
+    row = conn.execute(f"SELECT id FROM products WHERE plu IN ({marks}) ORDER BY active DESC LIMIT 1",
+                       candidates).fetchone()
+    return till_queries.product_by_id(conn, row[0]) if row else None
+
+
+def _in_store_line(label: InStoreCode, product: till_queries.ProductRow) -> tuple[Decimal, int]:
+    """(quantity, unit price) of the line a scale label adds. THE rule:
+
+    * weight: the weight in the product's unit (kg as printed, g × 1000) at the shelf
+      price; a product sold by piece, litre or metre cannot be weighed (refused).
+    * count: that many at the shelf price.
+    * price: the line amount is the printed price, exactly. Weighed goods (any unit but
+      piece) with a shelf price get the quantity printed price ÷ shelf price, rounded half
+      up to 3 decimals, at the shelf price - when that quantity × shelf price rounds back
+      to the printed price (always so for shelf prices up to 1000 minor units a unit). Otherwise, and
+      for goods sold by piece or without a shelf price, the line is 1 at the printed price
+      (for weighed goods, stock then goes down by 1 unit: the label does not say more).
+    """
+    if label.kind == "weight":
+        if product.unit == "kg":
+            return label.quantity, product.price
+        if product.unit == "g":
+            return label.quantity * 1000, product.price
+        raise ValidationError(
+            "barcode", QT_TRANSLATE_NOOP("errors", "{name} is sold by {unit}, but the label {code} gives a weight; "
+                                                   "check the product's unit or the scale's PLU."),
+            name=product.name, unit=product.unit, code=label.prefix + label.item)
+    if label.kind == "count":
+        return label.quantity, product.price
+    printed = label.price
+    if product.unit != "piece" and product.price > 0:
+        milli = round_ratio(printed * 1000, product.price)
+        quantity = Decimal(milli).scaleb(-3)
+        if milli > 0 and line_amount(quantity, product.price) == printed:
+            return quantity, product.price
+    return Decimal(1), printed
+
+
+def _add_in_store_line(conn: sqlite3.Connection, actor: StaffSession, till_id: str, code: str,
+                       label: InStoreCode) -> CartView:
+    """A new line for a scale label: never merged with another line, since each label is
+    its own weighed (or priced) item."""
+    product = _product_by_plu(conn, label.item)
+    if product is None:
+        raise UnknownBarcode(code)
+    if not product.active:
+        raise StateError(
+            QT_TRANSLATE_NOOP("errors", "{name} is not for sale (inactive in the catalog)."),
+            name=product.name,
+        )
+    quantity, unit_price = _in_store_line(label, product)
+    quantity = _check_quantity(quantity, product.unit)
+    now = time_to_db(utcnow())
+    cart_id = till_queries.touch_open_cart(conn, till_id, now)
+    if cart_id is None:
+        if not till_queries.till_exists(conn, till_id):
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
+        cart_id = new_id()
+        till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
+    rows = till_queries.cart_lines(conn, cart_id)
+    line_id = new_id()
+    position = max((r.position for r in rows), default=0) + 1
+    milli = quantity_to_db(quantity)
+    till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, milli, unit_price, code)
+    rows.append(till_queries.CartLineRow(
+        line_id, product.id, product.sku, product.name, product.unit, milli, unit_price,
+        product.tax_code, product.tax_percent, position))
+    return cart_view(conn, cart_id, rows, last_line_id=line_id)

@@ -90,6 +90,23 @@ class PaymentService:
             result = self._write(conn, actor, till_id, cart_id, view, kind, settlement, types)
         return result
 
+    def payment_options(self) -> tuple[dict[str, tuple[str, str, bool, bool]], int]:
+        """What the payment screen offers: the active tender types and the cash rounding step."""
+        with self.db.raw_reader() as conn:
+            return tender_types(conn), cash_rounding_step(conn)
+
+    def record_declined(self, actor: StaffSession, till_id: str, tender_code: str, amount: int,
+                        reason: str = "") -> None:
+        """Write a refused card (or other) payment to the audit log; the sale stays open."""
+        actor.require(Permission.SELL)
+        with self.db.raw_transaction() as conn:
+            if tender_code not in tender_types(conn):
+                raise ValidationError("tenders", QT_TRANSLATE_NOOP(
+                    "errors", "'{tender}' is not a way to pay here."), tender=tender_code)
+            audit.record(conn, actor, "payment.declined", entity_type="till", entity_id=till_id,
+                         cart_id=till_queries.open_cart_id(conn, till_id), tender=tender_code, amount=amount,
+                         reason=(reason or "").strip()[:200])
+
     @staticmethod
     def _tender_input(t: Tender, types: dict, view: CartView) -> TenderInput:
         found = types.get(t.code)

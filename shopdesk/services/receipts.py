@@ -12,15 +12,19 @@ from sqlalchemy import select
 from shopdesk.domain.cart import LineInput, price_cart
 from shopdesk.domain.errors import NotFound, ShopDeskError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
-from shopdesk.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
+from shopdesk.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender, mask_reference
 from shopdesk.domain.tax import TaxRate as DomainTaxRate
+from shopdesk.domain.tax import round_shares
 from shopdesk.services.store_settings import load_settings
+from shopdesk.store.counter_models import Customer, TenderType
 from shopdesk.store.database import Database
 from shopdesk.store.models import Sale, SaleLine, SalePayment, Till, User
 from shopdesk.store.types import utcnow
 
-# Tender names are receipt labels, so they print in the language the labels are given in.
-TENDER_LABELS = {"cash": "Cash"}
+# Tender names are receipt labels, so they print in the language the labels are given in
+# (the names the store starts with are keys of shopdesk.printing.receipt_text.DEFAULT_LABELS).
+TENDER_LABELS = {"cash": "Cash", "card": "Card", "voucher": "Voucher", "transfer": "Bank transfer",
+                 "store_credit": "Store credit"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ class ReceiptService:
             payments = list(s.scalars(select(SalePayment).where(SalePayment.sale_id == sale_id)))
             till = s.get(Till, sale.till_id)
             cashier = s.get(User, sale.user_id)
+            customer = s.get(Customer, sale.customer_id) if sale.customer_id else None
+            original = s.get(Sale, sale.original_sale_id) if sale.original_sale_id else None
+            types = {t.code: t for t in s.scalars(select(TenderType))}
+            # Cash last: it carries the change.
+            payments.sort(key=lambda p: (p.created_at, getattr(types.get(p.tender), "kind", "") == "cash"))
             # The tax summary is re-derived from the stored lines by the same pricing rule.
             totals = price_cart(
                 [LineInput(key=line.id, quantity=line.quantity, unit_price=line.unit_price,
@@ -57,22 +66,36 @@ class ReceiptService:
                            discount=line.discount) for line in lines],
                 prices_include_tax=sale.prices_include_tax,
             )
+            amounts = [priced.amount for priced in totals.lines]
+            shares = cart_discount_shares(sale.cart_discount, amounts, [line.discount for line in lines])
             return Receipt(
                 store_name=settings.name, store_address=settings.address, tax_id=settings.tax_id,
                 receipt_number=sale.receipt_number, issued_at=sale.completed_at,
                 cashier=cashier.display_name, till=till.name, currency=sale.currency, locale=settings.locale,
                 lines=tuple(
                     ReceiptLine(description=line.description, quantity=line.quantity,
-                                unit_price=line.unit_price, total=priced.amount, discount=line.discount,
-                                tax_code=line.tax_code)
-                    for line, priced in zip(lines, totals.lines, strict=True)
+                                unit_price=line.unit_price, total=amount, discount=line.discount,
+                                tax_code=line.tax_code, cart_share=share)
+                    for line, amount, share in zip(lines, amounts, shares, strict=True)
                 ),
                 taxes=tuple(ReceiptTax(t.code, t.percent, t.net, t.tax, t.gross) for t in totals.taxes),
                 subtotal=totals.subtotal, tax_total=sale.tax_total, total=sale.grand_total,
-                tenders=tuple(ReceiptTender(self._tender_name(p.tender), p.tendered) for p in payments),
+                tenders=tuple(self._tender(p, types.get(p.tender)) for p in payments),
                 change=sum(p.change for p in payments),
                 prices_include_tax=sale.prices_include_tax, footer=settings.receipt_footer, is_copy=copy,
+                cart_discount=sale.cart_discount, rounding=sale.rounding,
+                customer=customer.name if customer else "", kind=sale.kind or "sale",
+                original_receipt=original.receipt_number if original else "",
             )
+
+    def _tender(self, payment: SalePayment, tender_type: TenderType | None) -> ReceiptTender:
+        kind = tender_type.kind if tender_type else ""
+        if payment.tender in TENDER_LABELS or tender_type is None:
+            name = self._tender_name(payment.tender)
+        else:  # a tender type the store made: its own name, translated if a label is given
+            name = (self.labels or {}).get(tender_type.name, tender_type.name)
+        return ReceiptTender(name, payment.tendered, card_type=payment.card_type or "",
+                             reference=mask_reference(payment.reference or "", kind), kind=kind)
 
     def _tender_name(self, tender: str) -> str:
         label = TENDER_LABELS.get(tender, tender)
@@ -117,3 +140,30 @@ class ReceiptService:
         except ShopDeskError as err:
             return ReceiptOutput(receipt.receipt_number, pdf_path, False, err)
         return ReceiptOutput(receipt.receipt_number, pdf_path, True, None)
+
+
+def cart_discount_shares(cart_discount: int, amounts: list[int], discounts: list[int]) -> list[int]:
+    """Each line's share of the cart discount, recovered from what a sale stores.
+
+    A sale keeps each line's whole discount (its own plus its share of the cart's) and the
+    cart discount; the share was given in proportion to the line after its own discount,
+    i.e. to ``amount + share``. Solved by a few rounds of the same largest-remainder split;
+    when no consistent split is found the shares are left at 0 (the receipt then shows the
+    whole discount as the line's own, and the cart discount once in the totals).
+    """
+    zeros = [0] * len(amounts)
+    if cart_discount <= 0 or not amounts:
+        return zeros
+    shares = [d if a >= 0 else 0 for a, d in zip(amounts, discounts, strict=True)]
+    for _ in range(8):
+        weights = [max(a + s, 0) for a, s in zip(amounts, shares, strict=True)]
+        base = sum(weights)
+        if base <= 0 or cart_discount > base:
+            return zeros
+        found = round_shares(cart_discount, [cart_discount * w for w in weights], base)
+        if found == shares:
+            break
+        shares = found
+    if sum(shares) != cart_discount or any(s < 0 or s > d for s, d in zip(shares, discounts, strict=True)):
+        return zeros
+    return shares

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy import select
 
 from shopdesk.domain.errors import NotFound, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.instore_barcode import Layout, layout_problem
 from shopdesk.domain.permissions import Permission
 from shopdesk.printing.targets import parse_target
 from shopdesk.services import audit
 from shopdesk.services.staff_session import StaffSession
+from shopdesk.store.counter_models import BarcodeLayout
 from shopdesk.store.database import Database
 from shopdesk.store.models import StoreSettings, Till
 
@@ -26,6 +28,7 @@ class StoreInfo:
     prices_include_tax: bool
     receipt_footer: str
     receipt_printer: str
+    cash_rounding_step: int = 0  # minor units; 0: cash totals are not rounded
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,9 @@ def store_info(db: Database) -> StoreInfo:
         return StoreInfo(**{f.name: getattr(row, f.name) for f in fields(StoreInfo)})
 
 
-EDITABLE = ("name", "address", "tax_id", "receipt_footer", "receipt_printer")
+EDITABLE = ("name", "address", "tax_id", "receipt_footer", "receipt_printer", "cash_rounding_step")
+#: Cash rounding steps a shop can choose (minor units): none, 0.05 (CH, AU, NZ…), 0.10, 0.50, 1.
+CASH_ROUNDING_STEPS = (0, 5, 10, 50, 100)
 
 
 def update_store(db: Database, actor: StaffSession, **changes) -> StoreInfo:
@@ -65,6 +70,11 @@ def update_store(db: Database, actor: StaffSession, **changes) -> StoreInfo:
     changes = {key: (value or "").strip() if isinstance(value, str) else value for key, value in changes.items()}
     if "name" in changes and not changes["name"]:
         raise ValidationError("name", QT_TRANSLATE_NOOP("errors", "Enter the store's name."))
+    if "cash_rounding_step" in changes:
+        step = changes["cash_rounding_step"]
+        if isinstance(step, bool) or not isinstance(step, int) or step not in CASH_ROUNDING_STEPS:
+            raise ValidationError("cash_rounding_step", QT_TRANSLATE_NOOP(
+                "errors", "Cash can be rounded to 0.05, 0.10, 0.50 or 1.00, or not at all."))
     if "receipt_printer" in changes:
         changes["receipt_printer"] = changes["receipt_printer"] or "none"
         parse_target(changes["receipt_printer"])  # refuses a malformed spec, naming the field
@@ -76,6 +86,62 @@ def update_store(db: Database, actor: StaffSession, **changes) -> StoreInfo:
         audit.record(s, actor, "settings.changed", entity_type="store", entity_id=row.id,
                      before=before, after=changes)
     return store_info(db)
+
+
+def list_layouts(db: Database) -> list[Layout]:
+    """How this shop reads in-store codes from its scales (GS1 prefixes 20–29), by prefix.
+
+    A prefix without a layout is not read as an in-store code: its codes are looked up
+    as ordinary barcodes.
+    """
+    with db.reader() as s:
+        return [_layout_of(row) for row in s.scalars(select(BarcodeLayout).order_by(BarcodeLayout.prefix))]
+
+
+def _layout_of(row: BarcodeLayout) -> Layout:
+    return Layout(row.prefix, row.kind, row.item_digits, row.value_digits, row.value_decimals,
+                  bool(row.price_check_digit))
+
+
+def set_layout(db: Database, actor: StaffSession, prefix: str, kind: str, item_digits: int = 5,
+               value_digits: int = 5, value_decimals: int = 3, price_check_digit: bool = False) -> Layout:
+    """Create or change the layout of one prefix; owners only, audited with before and after.
+
+    Item and value digits share the 10 digits between prefix and check digit (9 when the
+    layout has a GS1 price check digit, which needs a 4- or 5-digit value).
+    """
+    actor.require(Permission.MANAGE_SETTINGS)
+    layout = Layout((prefix or "").strip(), (kind or "").strip().lower(), item_digits, value_digits,
+                    value_decimals, bool(price_check_digit))
+    problem = layout_problem(layout)
+    if problem is not None:
+        field, template, params = problem
+        raise ValidationError(field, template, **params)
+    with db.unit_of_work() as s:
+        row = s.get(BarcodeLayout, layout.prefix)
+        before = None if row is None else asdict(_layout_of(row))
+        if row is None:
+            row = BarcodeLayout(prefix=layout.prefix)
+            s.add(row)
+        row.kind, row.item_digits, row.value_digits = layout.kind, layout.item_digits, layout.value_digits
+        row.value_decimals, row.price_check_digit = layout.value_decimals, layout.price_check_digit
+        s.flush()
+        audit.record(s, actor, "settings.barcode_layout_changed", entity_type="barcode_layout",
+                     entity_id=layout.prefix, before=before, after=asdict(layout))
+    return layout
+
+
+def remove_layout(db: Database, actor: StaffSession, prefix: str) -> None:
+    """Stop reading a prefix as in-store codes (its codes become ordinary barcodes); owners only."""
+    actor.require(Permission.MANAGE_SETTINGS)
+    with db.unit_of_work() as s:
+        row = s.get(BarcodeLayout, (prefix or "").strip())
+        if row is None:
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "No barcode layout has the prefix {prefix}."), prefix=prefix)
+        before = asdict(_layout_of(row))
+        s.delete(row)
+        audit.record(s, actor, "settings.barcode_layout_removed", entity_type="barcode_layout",
+                     entity_id=row.prefix, before=before)
 
 
 def tills(db: Database) -> list[TillInfo]:

@@ -40,6 +40,7 @@ class CartLineRow(NamedTuple):
     discount_value: str | None = None
     original_line_id: str | None = None
     return_location_code: str = ""
+    scanned_code: str = ""
 
 
 class CartHeader(NamedTuple):
@@ -103,7 +104,7 @@ def create_cart(conn: sqlite3.Connection, cart_id: str, till_id: str, user_id: s
 
 _CART_LINES = """
 SELECT l.id, l.product_id, p.sku, p.name, p.unit, l.quantity, l.unit_price, t.code, t.percent, l.position,
-       l.discount_kind, l.discount_value, l.original_line_id, l.return_location_code
+       l.discount_kind, l.discount_value, l.original_line_id, l.return_location_code, l.scanned_code
   FROM cart_draft_lines l
   JOIN products p ON p.id = l.product_id
   JOIN tax_rates t ON t.id = p.tax_rate_id

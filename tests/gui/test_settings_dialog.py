@@ -49,3 +49,41 @@ def test_the_settings_menu_is_only_enabled_for_owners(qtbot, store):
         window = MainWindow(ctx)
         qtbot.addWidget(window)
         assert window.settings_action.isEnabled() is enabled
+
+
+def test_owner_sets_cash_rounding_and_which_ways_to_pay_are_offered(qtbot, store, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QInputDialog
+
+    from shopdesk.services.tender_settings import list_tender_types
+
+    ctx = AppContext(store)
+    ctx.staff = login(store, "owner")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.rounding.setCurrentIndex(dialog.rounding.findData(5))
+    assert "0.05" in dialog.rounding.currentText()
+    row = next(r for r in range(dialog.tenders.rowCount()) if dialog.tenders.item(r, 0).text() == "Voucher")
+    dialog.tenders.item(row, 2).setCheckState(Qt.CheckState.Unchecked)  # no vouchers in this shop
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Meal voucher", True))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("other", True))
+    dialog.add_tender_button.click()
+    assert "Meal voucher added" in dialog.status.text()
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    assert store_info(store).cash_rounding_step == 5
+    offered = {t.code: t.active for t in list_tender_types(store)}
+    assert offered["voucher"] is False and offered["meal_voucher"] is True
+
+
+def test_cash_cannot_be_switched_off(qtbot, store):
+    import pytest
+
+    from shopdesk.domain.errors import ValidationError
+    from shopdesk.services.tender_settings import save_tender_type
+
+    with pytest.raises(ValidationError, match="Cash must stay"):
+        save_tender_type(store, login(store, "owner"), "cash", "Cash", "cash", active=False)
+    with pytest.raises(ValidationError) as err:
+        save_tender_type(store, login(store, "owner"), "Gift Card!", "Gift card", "other")
+    assert err.value.field == "code"

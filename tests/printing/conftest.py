@@ -48,3 +48,39 @@ def receipt() -> Receipt:
 @pytest.fixture
 def copy_receipt(receipt: Receipt) -> Receipt:
     return dataclasses.replace(receipt, is_copy=True)
+
+
+@pytest.fixture
+def full_receipt(receipt: Receipt) -> Receipt:
+    """Everything a receipt can say: line and cart discounts, split tenders with a card's
+    approval code, change, cash rounding and the customer (Swiss-style 0.05 rounding)."""
+    lines = (
+        ReceiptLine("Kaffee Crema 500 g", Decimal("1"), 899, 764, discount=135, tax_code="B", cart_share=45),
+        ReceiptLine("Milch 1 L", Decimal("2"), 129, 248, discount=10, tax_code="B", cart_share=10),
+    )
+    return dataclasses.replace(
+        receipt,
+        currency="CHF", locale="de_CH",
+        lines=lines,
+        taxes=(ReceiptTax("B", Decimal("7"), net=946, tax=66, gross=1012),),
+        subtotal=1012, tax_total=66, total=1012, cart_discount=55, rounding=-2,
+        tenders=(
+            ReceiptTender("Karte", 500, card_type="VISA", reference="A1B2C3", kind="card"),
+            ReceiptTender("Bar", 1000, kind="cash"),
+        ),
+        change=490,
+        customer="Ada Lovelace",
+    )
+
+
+@pytest.fixture
+def return_receipt(receipt: Receipt) -> Receipt:
+    return dataclasses.replace(
+        receipt,
+        receipt_number="R-2024-000124",
+        lines=(ReceiptLine("Spülmittel Zitrone 500 ml", Decimal("-1"), 149, -149, tax_code="A"),),
+        taxes=(ReceiptTax("A", Decimal("19"), net=-125, tax=-24, gross=-149),),
+        subtotal=-149, tax_total=-24, total=-149,
+        tenders=(ReceiptTender("Bar", -149, kind="cash"),), change=0,
+        kind="return", original_receipt="R-2024-000123",
+    )

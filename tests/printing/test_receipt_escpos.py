@@ -222,3 +222,51 @@ def test_unknown_profile_is_a_validation_error(receipt):
     with pytest.raises(ValidationError) as err:
         render_escpos(receipt, profile="no-such-printer")
     assert "no-such-printer" in str(err.value)
+
+
+def test_everything_on_the_receipt_reaches_the_printer(full_receipt):
+    data = render_escpos(full_receipt, open_drawer=True)
+    printed = emulate(data)
+    assert printed.events[0] == "init" and printed.events[-2:] == ["cut", "drawer"]
+    assert b"\x1dV" in data and b"\x1bp\x00" in data
+    assert printed.barcodes == [(73, b"{B" + full_receipt.receipt_number.encode())]
+    texts = printed.texts
+
+    def line(start: str) -> str:
+        return next(text for text in texts if text.strip().startswith(start))
+
+    assert "Customer: Ada Lovelace" in texts
+    assert line("Discount").endswith(money(full_receipt, -90))  # Kaffee's own discount
+    assert line("Cart discount").endswith(money(full_receipt, -45))  # its share of the cart's
+    assert line("Before discounts").endswith(money(full_receipt, 899 + 258))
+    assert line("Line discounts").endswith(money(full_receipt, -90))
+    assert any(t.startswith("Cart discount") and t.endswith(money(full_receipt, -55)) for t in texts)
+    assert line("Rounding").endswith(money(full_receipt, -2))
+    assert line("To pay").endswith(money(full_receipt, 1010))
+    assert line("Karte VISA").endswith(money(full_receipt, 500))
+    assert line("Approval code").endswith("A1B2C3")
+    assert line("Bar").endswith(money(full_receipt, 1000))
+    assert line("Change").endswith(money(full_receipt, 490))
+
+
+def test_no_drawer_kick_unless_asked_for_a_full_receipt(full_receipt):
+    data = render_escpos(full_receipt)
+    assert b"\x1bp" not in data and "drawer" not in emulate(data).events
+    assert emulate(data).events[-1] == "cut"
+
+
+def test_a_return_is_headed_and_its_lines_are_negative(return_receipt):
+    printed = emulate(render_escpos(return_receipt))
+    heading = next(line for line in printed.lines if line.text.strip() == "RETURN")
+    assert heading.bold and heading.double
+    texts = printed.texts
+    assert any(t.startswith("Original receipt") and t.endswith("R-2024-000123") for t in texts)
+    assert any(t.startswith("  -1 x") and t.endswith(money(return_receipt, -149) + " A") for t in texts)
+    assert any(t.startswith("Bar") and t.endswith(money(return_receipt, -149)) for t in texts)
+    assert printed.barcodes == [(73, b"{BR-2024-000124")]
+
+
+def test_full_receipt_fits_58mm(full_receipt, return_receipt):
+    for r in (full_receipt, return_receipt):
+        for line in emulate(render_escpos(r, width=32)).lines:
+            assert display_width(line.text) * (2 if line.double else 1) <= 32, line.text

@@ -81,3 +81,11 @@ def test_unwritable_path_is_a_printer_error_and_leaves_nothing(receipt, tmp_path
         render_pdf(receipt, target)
     assert str(target) in str(err.value)
     assert not target.parent.exists()
+
+
+def test_pdf_shows_tenders_rounding_and_return_heading(full_receipt, return_receipt, tmp_path):
+    text = _open(full_receipt, tmp_path, "full.pdf")[0].get_text()
+    assert "A1B2C3" in text and "Rounding" in text and "Ada Lovelace" in text and "Cart discount" in text
+    page = _open(return_receipt, tmp_path, "return.pdf")[0]
+    assert "RETURN" in page.get_text() and "R-2024-000123" in page.get_text()
+    assert [c.text for c in _scan(page)] == [return_receipt.receipt_number]

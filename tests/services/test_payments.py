@@ -12,7 +12,14 @@ from shopdesk.services import stock
 from shopdesk.services.checkout import CheckoutService
 from shopdesk.services.payments import PaymentService, Tender
 from shopdesk.store.counter_models import Customer, StoreCreditEntry, TillSession
-from shopdesk.store.models import CartDraft, CartDraftLine, Sale, SaleLine, SalePayment, StoreSettings
+from shopdesk.store.models import (
+    CartDraft,
+    CartDraftLine,
+    Sale,
+    SaleLine,
+    SalePayment,
+    StoreSettings,
+)
 from shopdesk.store.types import new_id
 
 MILK, BREAD, SOAP = "4006381333931", "036000291452", "96385074"
@@ -120,3 +127,16 @@ def test_exchange_returns_one_line_and_sells_another_in_one_document(store, prod
     with pytest.raises(ValidationError, match="Only 1"):
         PaymentService(store).pay(cashier, till.till_id, [Tender("cash", -451)])
     assert stock.verify(store) == []
+
+
+def test_a_return_line_cannot_be_turned_into_a_sale_by_changing_its_quantity(store, products, cashier, till):
+    checkout = CheckoutService(store)
+    checkout.scan(cashier, till.till_id, BREAD)
+    first = checkout.pay_cash(cashier, till.till_id, 350)
+    with store.reader() as s:
+        bread_line = s.scalar(select(SaleLine.id).where(SaleLine.sale_id == first.sale_id))
+    checkout.scan(cashier, till.till_id, SOAP)
+    _return_line(store, None, bread_line, products["BREAD"], Decimal(1), 350)
+    returned = next(line for line in checkout.current_cart(cashier, till.till_id).lines if line.is_return)
+    with pytest.raises(ValidationError, match="returned item"):
+        checkout.set_quantity(cashier, till.till_id, returned.line_id, Decimal(3))
