@@ -22,6 +22,7 @@ from shopdesk.gui.context import AppContext  # noqa: E402
 from shopdesk.gui.login_dialog import LoginDialog  # noqa: E402
 from shopdesk.gui.main_window import MainWindow  # noqa: E402
 from shopdesk.services.demo import add_demo_products, ensure_demo_store  # noqa: E402
+from shopdesk.services.demo_counter import add_demo_counter  # noqa: E402
 from shopdesk.services.demo_stockroom import add_demo_stockroom  # noqa: E402
 from shopdesk.services.goods_intake import GoodsIntakeService  # noqa: E402
 from shopdesk.services.purchasing import PurchaseOrderLineDraft, PurchaseOrderService  # noqa: E402
@@ -40,6 +41,7 @@ def main() -> int:
         ensure_demo_store(db)
         add_demo_products(db, 400, sales=0)
         add_demo_stockroom(db)
+        add_demo_counter(db)
         ctx = AppContext(db)
         login = LoginDialog(ctx.auth, ctx.store.name)
         login.username.setText("cashier")

@@ -137,6 +137,7 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     from shopdesk.services.demo import DEMO_STAFF, add_demo_products, ensure_demo_store
+    from shopdesk.services.demo_counter import add_demo_counter
     from shopdesk.services.demo_stockroom import add_demo_stockroom
     from shopdesk.services.receipts import receipts_folder
 
@@ -150,6 +151,7 @@ def cmd_demo(args) -> int:
         started = time.perf_counter()
         add_demo_products(db, args.products, sales=args.sales, seed=args.seed)
         add_demo_stockroom(db, seed=args.seed)
+        add_demo_counter(db)
         took = time.perf_counter() - started
     finally:
         db.close()

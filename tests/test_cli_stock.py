@@ -84,3 +84,13 @@ def test_demo_fills_the_stockroom_once(tmp_path):
     assert conn.execute("SELECT count(*) FROM stock_transfers").fetchone() == (1,)
     conn.close()
     assert run(["--db", path, "stock", "verify"]) == 0
+
+
+def test_demo_sets_up_the_counter_once(tmp_path):
+    path = demo(tmp_path, products=50)
+    assert run(["--db", path, "demo", "--products", 0, "--sales", 0]) == 0
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM quick_keys").fetchone() == (8,)
+    assert conn.execute("SELECT count(*) FROM customers").fetchone() == (3,)
+    assert conn.execute("SELECT sum(amount) FROM store_credit_entries").fetchone() == (1500,)
+    conn.close()

@@ -7,6 +7,7 @@ scan field.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -16,8 +17,15 @@ from PySide6.QtWidgets import QGridLayout, QMenu, QSizePolicy, QToolButton, QWid
 from shopdesk.domain.money import format_money
 from shopdesk.services.quick_keys import QuickKeyView
 
-ROWS, COLUMNS = 3, 4
-ICON_PX = 40
+ROWS, COLUMNS = 2, 6  # twelve keys in a strip that leaves the cart most of the height
+ICON_PX = 32
+LINE_CHARS = 16  # two short lines of the name fit a key
+
+
+def key_label(name: str) -> str:
+    """The name on two short lines at word breaks, shortened with … beyond that."""
+    lines = textwrap.wrap(name, LINE_CHARS, break_long_words=True, max_lines=2, placeholder="…")
+    return "\n".join(lines)
 
 
 class QuickKeysPanel(QWidget):
@@ -43,8 +51,9 @@ class QuickKeysPanel(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setIconSize(QSize(ICON_PX, ICON_PX))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            button.setMinimumHeight(64)
+            # Ignored: a long product name must not widen the whole window; it is shortened.
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            button.setMinimumHeight(66)
             button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             button.clicked.connect(lambda _=False, p=position: self._pressed(p))
             button.customContextMenuRequested.connect(lambda point, p=position, b=button: self._menu(p, b, point))
@@ -57,6 +66,8 @@ class QuickKeysPanel(QWidget):
 
     def show_keys(self, keys: list[QuickKeyView]) -> None:
         self.keys = {k.position: k for k in keys if 1 <= k.position <= len(self.buttons)}
+        # A till with no keys set shows none, unless the person there may set them.
+        self.setVisible(bool(self.keys) or self.can_assign())
         for position, button in enumerate(self.buttons, start=1):
             key = self.keys.get(position)
             if key is None:
@@ -67,7 +78,7 @@ class QuickKeysPanel(QWidget):
                 button.setEnabled(assignable)
                 continue
             button.setEnabled(True)
-            button.setText(f"{key.label}\n{format_money(key.price, self.currency, self.locale)}")
+            button.setText(f"{key_label(key.label)}\n{format_money(key.price, self.currency, self.locale)}")
             button.setToolTip(key.name if key.active else self.tr("%1 (not for sale)").replace("%1", key.name))
             icon = QIcon()
             if key.thumbnail:
