@@ -1,5 +1,5 @@
 """Returns at the counter (F11): find the sale by its receipt (scan the receipt's barcode or
-type its number, or search by date and amount), tick the lines and quantities to take
+type its number, or search by date, amount and customer), tick the lines and quantities to take
 back (and which are damaged), and OK puts negative lines into the cart. The cashier may
 then scan new items (an exchange) and takes payment as usual: Pay refunds a negative total.
 
@@ -37,11 +37,13 @@ from shopdesk.domain.money import format_amount, format_money, parse_money
 from shopdesk.domain.permissions import Permission, role_allows
 from shopdesk.domain.quantity import format_quantity
 from shopdesk.gui.context import AppContext
+from shopdesk.gui.customer_dialogs import CustomerDialog
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_picker import ProductPicker
 from shopdesk.gui.scan_input import INFO
 from shopdesk.services.cart_view import CartView
 from shopdesk.services.catalog_search import SearchHit
+from shopdesk.services.customers import CustomerService
 from shopdesk.services.returns import (
     FLOOR,
     SCRAP,
@@ -110,6 +112,18 @@ class ReturnsDialog(QDialog):
         self.amount.setObjectName("amountEdit")
         self.amount.setPlaceholderText(self.tr("Total (optional)"))
         self.amount.returnPressed.connect(self.search)
+        self.customers = CustomerService(ctx.db)
+        self.customer_id: str | None = None  # search only this customer's sales
+        self.customer_button = QPushButton(self.tr("C&ustomer…"), self)
+        self.customer_button.setObjectName("returnCustomerButton")
+        self.customer_button.setAutoDefault(False)
+        self.customer_button.clicked.connect(self.choose_customer)
+        self.clear_customer_button = QPushButton(self.tr("Clear"), self)
+        self.clear_customer_button.setObjectName("clearCustomerButton")
+        self.clear_customer_button.setAutoDefault(False)
+        self.clear_customer_button.setToolTip(self.tr("Search the sales of any customer"))
+        self.clear_customer_button.clicked.connect(self.clear_customer)
+        self.clear_customer_button.hide()
         search = QPushButton(self.tr("&Search"), self)
         search.setAutoDefault(False)
         search.clicked.connect(self.search)
@@ -162,6 +176,8 @@ class ReturnsDialog(QDialog):
         by_date.addWidget(QLabel(self.tr("to"), self))
         by_date.addWidget(self.date_to)
         by_date.addWidget(self.amount, 1)
+        by_date.addWidget(self.customer_button)
+        by_date.addWidget(self.clear_customer_button)
         by_date.addWidget(search)
         bottom = QHBoxLayout()
         bottom.addWidget(self.no_receipt_button)
@@ -198,7 +214,7 @@ class ReturnsDialog(QDialog):
             text = self.amount.text().strip()
             amount = parse_money(text, store.currency, store.locale, field="amount") if text else None
             found = self.service.search(_day(self.date_from.date()), _day(self.date_to.date()), amount=amount,
-                                        limit=SEARCH_LIMIT)
+                                        customer_id=self.customer_id, limit=SEARCH_LIMIT)
         except ShopDeskError as err:
             self._fail(err)
             return
@@ -214,7 +230,43 @@ class ReturnsDialog(QDialog):
                 self.results.setItem(row, column, item)
         self.results.setVisible(True)
         if not found:
-            self.error.setText(self.tr("No sale matches; widen the dates or clear the amount."))
+            self.error.setText(self.tr("No sale matches; widen the dates or clear the amount or customer."))
+
+    def choose_customer(self) -> None:
+        """Find the customer as in F5, but only to narrow the search: nothing is attached."""
+        store = self.ctx.store
+        dialog = CustomerDialog(self.customers, self.ctx.require_staff, store.currency, store.locale,
+                                parent=self)
+        dialog.setWindowTitle(self.tr("Sales of which customer?"))
+        dialog.attach_button.setText(self.tr("&Choose"))
+        dialog.new_button.hide()  # a customer registered now has no earlier sale to return
+        dialog.detach_button.hide()
+        if not dialog.exec() or dialog.chosen_id is None:
+            return
+        hit = dialog.current_hit()
+        if hit is not None and hit.id == dialog.chosen_id:
+            name = hit.name
+        else:
+            try:
+                name = self.customers.get(dialog.chosen_id).name
+            except ShopDeskError as err:
+                self._fail(err)
+                return
+        self.set_customer(dialog.chosen_id, name)
+
+    def set_customer(self, customer_id: str | None, name: str = "") -> None:
+        self.customer_id = customer_id
+        if customer_id is None:
+            self.customer_button.setText(self.tr("C&ustomer…"))
+            self.customer_button.setToolTip("")
+        else:
+            self.customer_button.setText(self.tr("Customer: %1").replace("%1", name.replace("&", "&&")))
+            self.customer_button.setToolTip(self.tr("Only sales of %1; click to choose another").replace(
+                "%1", name))
+        self.clear_customer_button.setVisible(customer_id is not None)
+
+    def clear_customer(self) -> None:
+        self.set_customer(None)
 
     def _pick_result(self, row: int) -> None:
         item = self.results.item(row, 0)

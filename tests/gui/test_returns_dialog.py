@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from shopdesk.services import stock
 from shopdesk.services.checkout import CheckoutService
+from shopdesk.services.customers import CustomerDraft, CustomerService
 from shopdesk.services.payments import PaymentService, Tender
 from shopdesk.services.returns import ReturnsService
 from shopdesk.store.models import AuditEntry, Sale
@@ -159,3 +160,71 @@ def test_return_without_receipt_asks_for_a_manager_pin(qtbot, window, store, pro
     with store.reader() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "return.without_receipt"))
         assert (entry.user_id, entry.approved_by_id) == (ctx.staff.user_id, manager.user_id)
+
+
+def sale_of(store, staff, till_id, codes, customer_id=None):
+    """A paid sale of ``codes``, to ``customer_id`` when given (attached before paying)."""
+    checkout = CheckoutService(store)
+    if customer_id is not None:
+        CustomerService(store).attach(staff, till_id, customer_id)
+    view = None
+    for code in codes:
+        view = checkout.scan(staff, till_id, code)
+    return PaymentService(store).pay(staff, till_id, [Tender("cash", view.total)])
+
+
+def test_search_by_customer_lists_only_their_sale(qtbot, window, store, products):  # noqa: F811
+    from shopdesk.gui.customer_dialogs import CustomerDialog
+    from shopdesk.gui.returns_dialog import ReturnsDialog
+
+    checkout = window.checkout
+    ctx = checkout.ctx
+    till_id = ctx.till.till_id
+    customers = CustomerService(store)
+    anna = customers.create(ctx.staff, CustomerDraft("Anna Schmidt", "+49 170 123-4567"))
+    customers.create(ctx.staff, CustomerDraft("John Smith", "0170 555 0101"))
+    anonymous = sale_of(store, ctx.staff, till_id, [BREAD, BREAD])
+    annas = sale_of(store, ctx.staff, till_id, [SOAP, BREAD], customer_id=anna)
+    checkout.reload()
+    assert checkout.cart is None or checkout.cart.customer_id is None
+
+    def pick_anna(picker: CustomerDialog):
+        assert not picker.detach_button.isVisible() and not picker.new_button.isVisible()
+        qtbot.keyClicks(picker.query, "schm")
+        qtbot.keyClick(picker.query, Qt.Key.Key_Return)
+
+    def search_for_anna(dialog: ReturnsDialog):
+        dialog.search()  # without a customer: both sales of today
+        numbers = {dialog.results.item(row, 0).text() for row in range(dialog.results.rowCount())}
+        assert {anonymous.receipt_number, annas.receipt_number} <= numbers
+        assert not dialog.clear_customer_button.isVisible()
+
+        picked = when_shown(qtbot, CustomerDialog, pick_anna)
+        qtbot.mouseClick(dialog.customer_button, Qt.MouseButton.LeftButton)
+        assert picked, "the customer picker did not open"
+        assert dialog.customer_id == anna
+        assert "Anna Schmidt" in dialog.customer_button.text()
+        assert dialog.clear_customer_button.isVisible()
+
+        dialog.search()
+        assert dialog.results.rowCount() == 1, dialog.error.text()
+        assert dialog.results.item(0, 0).text() == annas.receipt_number
+        assert dialog.results.item(0, 3).text() == "Anna Schmidt"
+        dialog.results.setCurrentCell(0, 0)
+        dialog.results.cellActivated.emit(0, 0)
+        assert annas.receipt_number in dialog.sale_label.text(), dialog.error.text()
+        assert "Anna Schmidt" in dialog.sale_label.text()
+        assert dialog.lines.rowCount() == 2
+        assert dialog.row_of_sku("SOAP") >= 0 and dialog.row_of_sku("BREAD") >= 0
+        assert dialog.lines.item(dialog.row_of_sku("SOAP"), dialog.SOLD).text() == "1"
+
+        qtbot.mouseClick(dialog.clear_customer_button, Qt.MouseButton.LeftButton)
+        assert dialog.customer_id is None and not dialog.clear_customer_button.isVisible()
+        dialog.search()
+        assert dialog.results.rowCount() == 2
+        dialog.reject()
+
+    opened = when_shown(qtbot, ReturnsDialog, search_for_anna)
+    qtbot.keyClick(checkout.scan_field, Qt.Key.Key_F11)
+    assert opened, "F11 did not open the returns dialog"
+    assert checkout.cart is None or checkout.cart.customer_id is None  # choosing did not attach anyone
