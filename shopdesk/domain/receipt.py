@@ -86,6 +86,7 @@ class Receipt:
     customer: str = ""  # the attached customer's name
     kind: str = SALE  # sale | return | exchange
     original_receipt: str = ""  # a return or exchange: the receipt it goes back to
+    logo: bytes | None = None  # the store's logo as PNG, printed centred above the header
 
     @property
     def due(self) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -24,7 +26,13 @@ from shopdesk.gui.background import run_in_background
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.forms import load_form
 from shopdesk.gui.messages import error_text
-from shopdesk.services.store_settings import CASH_ROUNDING_STEPS, store_info, update_store
+from shopdesk.services.store_settings import (
+    CASH_ROUNDING_STEPS,
+    set_logo,
+    store_info,
+    store_logo,
+    update_store,
+)
 from shopdesk.services.tender_settings import list_tender_types, save_tender_type
 
 TENDER_COLUMNS = ("name", "kind", "active", "opens_drawer", "needs_reference")
@@ -49,6 +57,9 @@ class SettingsDialog(QDialog):
         self.rounding: QComboBox = form.findChild(QComboBox, "cashRoundingCombo")
         self.tenders: QTableWidget = form.findChild(QTableWidget, "tendersTable")
         self.add_tender_button: QPushButton = form.findChild(QPushButton, "addTenderButton")
+        self.logo_preview: QLabel = form.findChild(QLabel, "logoPreview")
+        self.choose_logo_button: QPushButton = form.findChild(QPushButton, "chooseLogoButton")
+        self.remove_logo_button: QPushButton = form.findChild(QPushButton, "removeLogoButton")
         self.fields = {"name": self.name, "address": self.address, "tax_id": self.tax_id,
                        "receipt_footer": self.footer, "receipt_printer": self.printer}
         info = store_info(ctx.db)
@@ -63,6 +74,13 @@ class SettingsDialog(QDialog):
             self.rounding.addItem(label, step)
         self.rounding.setCurrentIndex(max(self.rounding.findData(info.cash_rounding_step), 0))
         self.fields["cash_rounding_step"] = self.rounding
+        self.fields["logo"] = self.choose_logo_button
+        # The logo changes on Save, like everything else here: None = unchanged.
+        self._new_logo: bytes | None = None
+        self._logo_changed = False
+        self._show_logo(store_logo(ctx.db))
+        self.choose_logo_button.clicked.connect(self.choose_logo)
+        self.remove_logo_button.clicked.connect(self.remove_logo)
         self.tenders.setColumnCount(len(TENDER_COLUMNS))
         self.tenders.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("Offered"),
                                                 self.tr("Opens drawer"), self.tr("Needs reference")])
@@ -79,6 +97,48 @@ class SettingsDialog(QDialog):
     def _say(self, text: str, ok: bool) -> None:
         self.status.setText(text)
         self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+
+    def _show_logo(self, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.logo_preview.setPixmap(pixmap.scaled(
+                self.logo_preview.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+            self.remove_logo_button.setEnabled(True)
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(self.tr("No logo"))
+            self.remove_logo_button.setEnabled(False)
+
+    def has_logo_preview(self) -> bool:
+        pixmap = self.logo_preview.pixmap()
+        return pixmap is not None and not pixmap.isNull()
+
+    def choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the receipt logo"), "",
+            self.tr("Pictures (*.png *.jpg *.jpeg *.webp *.gif)"))
+        if not path:
+            return
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as err:
+            self._say(self.tr("Cannot read %1: %2").replace("%1", path).replace("%2", err.strerror or str(err)),
+                      ok=False)
+            return
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data):
+            self._say(self.tr("%1 is not a picture ShopDesk can read (use PNG, JPEG, WebP or GIF).")
+                      .replace("%1", path), ok=False)
+            return
+        self._new_logo, self._logo_changed = data, True
+        self._show_logo(data)
+        self._say(self.tr("The logo is used once you save."), ok=True)
+
+    def remove_logo(self) -> None:
+        self._new_logo, self._logo_changed = None, True
+        self._show_logo(None)
 
     def _load_tenders(self) -> None:
         # Ticks not saved yet survive a reload (e.g. after adding a way to pay).
@@ -130,6 +190,9 @@ class SettingsDialog(QDialog):
                 if changed != (t.active, t.opens_drawer, t.needs_reference):
                     save_tender_type(self.ctx.db, staff, t.code, t.name, t.kind, active=changed[0],
                                      opens_drawer=changed[1], needs_reference=changed[2])
+            if self._logo_changed:
+                set_logo(self.ctx.db, staff, self._new_logo)
+                self._logo_changed = False
             update_store(
                 self.ctx.db, staff, name=self.name.text(),
                 address=self.address.toPlainText(), tax_id=self.tax_id.text(),

@@ -103,6 +103,38 @@ def _print_barcode(printer: Dummy, value: str, width: int) -> bool:
     return True
 
 
+_LOGO_MAX_HEIGHT = 120  # dots (15 mm at 203 dpi)
+
+
+def _print_logo(printer: Dummy, png: bytes, width: int) -> bool:
+    """Print the logo centred as a raster image (GS v 0). False if it cannot be done."""
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
+    max_width = _printable_dots(width)
+    media = printer.profile.profile_data.get("media", {}).get("width", {}).get("pixels")
+    if isinstance(media, int) and 0 < media < max_width:
+        max_width = media
+    try:
+        with PILImage.open(io.BytesIO(png)) as source:
+            logo = source.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, PILImage.DecompressionBombError):
+        return False
+    logo.thumbnail((max_width, _LOGO_MAX_HEIGHT), PILImage.Resampling.LANCZOS)
+    # Flatten on white, then centre it on a strip as wide as the paper: profiles that do not
+    # know their paper width ("default") would ignore center=True.
+    strip = PILImage.new("RGB", (max_width, logo.height), (255, 255, 255))
+    strip.paste(logo, ((max_width - logo.width) // 2, 0), mask=logo.getchannel("A"))
+    checkpoint = len(printer._output_list)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints notes about the profile
+            printer.image(strip.convert("L").convert("1"), center=True)
+    except (escpos_errors.Error, ValueError):
+        del printer._output_list[checkpoint:]
+        return False
+    return True
+
+
 def render_escpos(
     receipt: Receipt,
     *,
@@ -122,6 +154,8 @@ def render_escpos(
     p = _new_dummy(profile)
     p.hw("INIT")
     p.set(align="left", bold=False, normal_textsize=True)
+    if receipt.logo:
+        _print_logo(p, receipt.logo, width)
     bold = double = False
     for line in lines:
         if line.kind == "barcode" and _print_barcode(p, line.value, width):

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from shopdesk.domain.receipt import Receipt
@@ -38,6 +39,9 @@ LINE_FACTOR = 1.3
 BAR_HEIGHT = 10 * mm
 QUIET_MODULES = 10  # Code 128 quiet zone on each side, in narrow-bar widths
 MAX_BAR_WIDTH = 1.0  # points (0.35 mm)
+LOGO_WIDTH = 40 * mm  # the logo is scaled to fit this box, centred at the top
+LOGO_HEIGHT = 20 * mm
+LOGO_GAP = 2 * mm
 
 _COL = (PAGE_WIDTH - 2 * MARGIN_X) / COLUMNS
 
@@ -119,10 +123,28 @@ def _draw_watermark(c: Canvas, fonts: PdfFonts, text: str, height: float) -> Non
     c.restoreState()
 
 
+def _logo(png: bytes | None) -> tuple[ImageReader, float, float] | None:
+    """The logo and its size on the page (fit into LOGO_WIDTH × LOGO_HEIGHT), or None."""
+    if not png:
+        return None
+    try:
+        reader = ImageReader(io.BytesIO(png))
+        px_width, px_height = reader.getSize()
+    except Exception:  # noqa: BLE001 - an unreadable logo is left off, the receipt still prints
+        return None
+    if px_width <= 0 or px_height <= 0:
+        return None
+    scale = min(LOGO_WIDTH / px_width, LOGO_HEIGHT / px_height)
+    return reader, px_width * scale, px_height * scale
+
+
 def _render(receipt: Receipt, labels: Mapping[str, str] | None, tz: tzinfo | None) -> bytes:
     fonts = PdfFonts()
     lines = layout_receipt(receipt, COLUMNS, labels, tz=tz)
+    logo = _logo(receipt.logo)
     height = 2 * MARGIN_Y + sum(_line_height(line) for line in lines)
+    if logo is not None:
+        height += logo[2] + LOGO_GAP
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(PAGE_WIDTH, height), invariant=True, pageCompression=1)
     c.setTitle(f"{resolve_labels(labels)['Receipt']} {receipt.receipt_number}")
@@ -131,6 +153,11 @@ def _render(receipt: Receipt, labels: Mapping[str, str] | None, tz: tzinfo | Non
     if receipt.is_copy:
         _draw_watermark(c, fonts, resolve_labels(labels)["COPY"], height)
     y = height - MARGIN_Y
+    if logo is not None:
+        reader, logo_width, logo_height = logo
+        c.drawImage(reader, (PAGE_WIDTH - logo_width) / 2, y - logo_height, logo_width, logo_height,
+                    mask="auto")
+        y -= logo_height + LOGO_GAP
     for line in lines:
         line_height = _line_height(line)
         if _is_barcode(line):

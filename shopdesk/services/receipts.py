@@ -15,7 +15,7 @@ from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender, mask_reference
 from shopdesk.domain.tax import TaxRate as DomainTaxRate
 from shopdesk.domain.tax import round_shares
-from shopdesk.services.store_settings import load_settings
+from shopdesk.services.store_settings import load_settings, store_logo
 from shopdesk.store.counter_models import Customer, TenderType
 from shopdesk.store.database import Database
 from shopdesk.store.models import Sale, SaleLine, SalePayment, Till, User
@@ -45,6 +45,7 @@ class ReceiptService:
         self.labels = labels
 
     def receipt_for(self, sale_id: str, *, copy: bool = False) -> Receipt:
+        logo = store_logo(self.db)
         with self.db.reader() as s:
             sale = s.get(Sale, sale_id)
             if sale is None:
@@ -85,7 +86,7 @@ class ReceiptService:
                 prices_include_tax=sale.prices_include_tax, footer=settings.receipt_footer, is_copy=copy,
                 cart_discount=sale.cart_discount, rounding=sale.rounding,
                 customer=customer.name if customer else "", kind=sale.kind or "sale",
-                original_receipt=original.receipt_number if original else "",
+                original_receipt=original.receipt_number if original else "", logo=logo,
             )
 
     def _tender(self, payment: SalePayment, tender_type: TenderType | None) -> ReceiptTender:
@@ -107,6 +108,7 @@ class ReceiptService:
 
     def print_test(self, spec: str) -> None:
         """Print a short sample receipt on ``spec`` so staff can check the printer set-up."""
+        logo = store_logo(self.db)
         with self.db.reader() as s:
             settings = load_settings(s)
             sample = Receipt(
@@ -114,6 +116,7 @@ class ReceiptService:
                 receipt_number="TEST", issued_at=utcnow(), cashier="", till="", currency=settings.currency,
                 locale=settings.locale, lines=(), taxes=(), subtotal=0, tax_total=0, total=0, tenders=(),
                 change=0, prices_include_tax=settings.prices_include_tax, footer=settings.receipt_footer,
+                logo=logo,
             )
         from shopdesk.printing.receipt_escpos import render_escpos, send_to_printer  # heavy: on use
 

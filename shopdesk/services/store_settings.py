@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import asdict, dataclass, fields
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shopdesk.domain.errors import NotFound, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
@@ -15,7 +17,7 @@ from shopdesk.services import audit
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store.counter_models import BarcodeLayout
 from shopdesk.store.database import Database
-from shopdesk.store.models import StoreSettings, Till
+from shopdesk.store.models import Image, ProductImage, StoreSettings, Till
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,74 @@ def update_store(db: Database, actor: StaffSession, **changes) -> StoreInfo:
         audit.record(s, actor, "settings.changed", entity_type="store", entity_id=row.id,
                      before=before, after=changes)
     return store_info(db)
+
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_WIDTH = 576  # px: the printable width of 80 mm paper at 203 dpi
+
+
+def set_logo(db: Database, actor: StaffSession, data: bytes | None) -> None:
+    """Set the logo printed at the top of receipts (None removes it); owners only, audited.
+
+    The picture is stored once by its SHA-256 in ``images``, like product pictures.
+    """
+    from shopdesk.services.product_images import inspect_image  # Pillow: loaded on use
+
+    actor.require(Permission.MANAGE_SETTINGS)
+    digest = mime = None
+    if data is not None:
+        if len(data) > LOGO_MAX_BYTES:
+            raise ValidationError("logo", QT_TRANSLATE_NOOP(
+                "errors", "The logo is larger than {mb} MB; save it smaller and try again."),
+                mb=LOGO_MAX_BYTES // 2**20)
+        try:
+            mime, width, height, thumbnail = inspect_image(data)
+        except ValidationError as err:  # the same checks as product pictures, naming this field
+            raise ValidationError("logo", err.template, **{k: v for k, v in err.params.items()
+                                                           if k != "field"}) from None
+        digest = hashlib.sha256(data).hexdigest()
+    with db.unit_of_work() as s:
+        row = load_settings(s)
+        old_id = row.logo_image_id
+        before = s.scalar(select(Image.sha256).where(Image.id == old_id)) if old_id else None
+        image_id = None
+        if digest is not None:
+            image_id = s.scalar(select(Image.id).where(Image.sha256 == digest))
+            if image_id is None:
+                image = Image(sha256=digest, mime=mime, width=width, height=height, data=data,
+                              thumbnail=thumbnail)
+                s.add(image)
+                s.flush()
+                image_id = image.id
+        if image_id == old_id:
+            return
+        row.logo_image_id = image_id
+        s.flush()
+        if old_id is not None and not s.scalar(
+                select(func.count()).select_from(ProductImage).where(ProductImage.image_id == old_id)):
+            s.delete(s.get(Image, old_id))  # no product shows the old logo: it goes
+        audit.record(s, actor, "settings.logo_changed", entity_type="store", entity_id=row.id,
+                     before=before, after=digest)
+
+
+def store_logo(db: Database) -> bytes | None:
+    """The receipt logo as PNG, at most 576 px wide; None when the store has none."""
+    with db.reader() as s:
+        image_id = load_settings(s).logo_image_id
+        data = s.scalar(select(Image.data).where(Image.id == image_id)) if image_id else None
+    if data is None:
+        return None
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(data)) as picture:
+        picture.load()
+        logo = picture.convert("RGBA")
+    if logo.width > LOGO_MAX_WIDTH:
+        logo = logo.resize((LOGO_MAX_WIDTH, max(1, round(logo.height * LOGO_MAX_WIDTH / logo.width))),
+                           PILImage.Resampling.LANCZOS)
+    out = io.BytesIO()
+    logo.save(out, format="PNG")
+    return out.getvalue()
 
 
 def list_layouts(db: Database) -> list[Layout]:

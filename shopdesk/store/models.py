@@ -68,6 +68,8 @@ class StoreSettings(Keyed, Timestamped, Base):
     receipt_printer: Mapped[str] = mapped_column(String(200), default="none")
     # Cash totals are rounded to this step in minor units (5 = 0.05); 0 or 1: no rounding.
     cash_rounding_step: Mapped[int] = mapped_column(Integer, default=0)
+    # The logo printed at the top of receipts: a picture in ``images``; None: no logo.
+    logo_image_id: Mapped[str | None] = mapped_column(ForeignKey("images.id"))
 
 
 class User(Keyed, Timestamped, Base):

@@ -87,3 +87,43 @@ def test_cash_cannot_be_switched_off(qtbot, store):
     with pytest.raises(ValidationError) as err:
         save_tender_type(store, login(store, "owner"), "Gift Card!", "Gift card", "other")
     assert err.value.field == "code"
+
+
+def test_owner_chooses_a_logo_sees_it_and_saving_stores_it(qtbot, store, tmp_path, monkeypatch):
+    import io
+
+    from PIL import Image
+    from PySide6.QtWidgets import QFileDialog
+
+    from shopdesk.services.store_settings import store_logo
+
+    path = tmp_path / "logo.png"
+    Image.new("RGB", (300, 100), (20, 40, 200)).save(path)
+    not_a_picture = tmp_path / "notes.txt"
+    not_a_picture.write_text("milk, bread")
+    ctx = AppContext(store)
+    ctx.staff = login(store, "owner")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert not dialog.has_logo_preview() and not dialog.remove_logo_button.isEnabled()
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(not_a_picture), ""))
+    dialog.choose_logo_button.click()
+    assert "not a picture" in dialog.status.text() and not dialog.has_logo_preview()
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    dialog.choose_logo_button.click()
+    assert dialog.has_logo_preview() and dialog.remove_logo_button.isEnabled()
+    assert store_logo(store) is None  # only once saved
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    with Image.open(io.BytesIO(store_logo(store))) as logo:
+        assert logo.size == (300, 100)
+
+    again = SettingsDialog(ctx)  # shows the stored logo; Remove takes it off on save
+    qtbot.addWidget(again)
+    assert again.has_logo_preview()
+    again.remove_logo_button.click()
+    assert not again.has_logo_preview()
+    again.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    assert store_logo(store) is None
+

@@ -230,3 +230,34 @@ def test_upgrade_from_0005_adds_the_counter_without_copying_sales(db_path):
             raw.execute("UPDATE sales SET customer_id = 'nobody' WHERE id = 's1'")
     finally:
         db.close()
+
+
+def test_upgrade_from_0006_adds_the_store_logo_without_copying_store_settings(db_path):
+    """A 0006 database keeps its store row; the new logo column is NULL and references images."""
+    engine = make_engine(db_path)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade_to_head(engine, db_path, revision="0006")
+    t = "'2025-01-01T00:00:00+00:00'"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO store_settings (id, name, address, tax_id, currency, locale, prices_include_tax,"
+            f" receipt_footer, receipt_printer, cash_rounding_step, created_at, updated_at) VALUES ('s1',"
+            f" 'Old Shop', 'Main St 1', '', 'EUR', 'de_DE', 1, 'Danke', 'none', 5, {t}, {t})")
+        (rootpage,) = conn.exec_driver_sql(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'store_settings'").one()
+    engine.dispose()
+
+    db = open_database(db_path)
+    try:
+        assert migrations.current_revision(db.engine) == migrations.head_revision()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT name, address, receipt_footer, cash_rounding_step, logo_image_id FROM store_settings"
+            ).one() == ("Old Shop", "Main St 1", "Danke", 5, None)
+            assert conn.exec_driver_sql(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'store_settings'").scalar() == rootpage
+        with pytest.raises(sqlite3.IntegrityError), db.raw_transaction() as raw:
+            raw.execute("UPDATE store_settings SET logo_image_id = 'no-such-image' WHERE id = 's1'")
+    finally:
+        db.close()
