@@ -85,7 +85,10 @@ class SettingsDialog(QDialog):
         self.tenders.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("Offered"),
                                                 self.tr("Opens drawer"), self.tr("Needs reference")])
         self.tenders.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tenders.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.tenders.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setMinimumWidth(640)  # the ways-to-pay table needs its five columns side by side
         self.tenders.verticalHeader().hide()
         self._load_tenders()
         self.add_tender_button.clicked.connect(self.add_tender)
