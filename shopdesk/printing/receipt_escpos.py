@@ -151,14 +151,30 @@ def render_escpos(
     ``open_drawer`` adds the drawer kick on pin 2 after the cut.
     """
     lines = layout_receipt(receipt, width, labels, tz=tz)
+    p = new_printer(profile)
+    if receipt.logo:
+        _print_logo(p, receipt.logo, width)
+    write_lines(p, lines, barcode=lambda value: _print_barcode(p, value, width))
+    finish(p, cut=cut)
+    if open_drawer:
+        p.cashdraw(2)
+    return p.output
+
+
+def new_printer(profile: str | None = None) -> Dummy:
+    """A python-escpos printer that collects bytes, reset and set to plain left-aligned text."""
     p = _new_dummy(profile)
     p.hw("INIT")
     p.set(align="left", bold=False, normal_textsize=True)
-    if receipt.logo:
-        _print_logo(p, receipt.logo, width)
+    return p
+
+
+def write_lines(p: Dummy, lines: list[TextLine], barcode=None) -> None:
+    """Laid-out text lines as ESC/POS, switching size and emphasis only where they change;
+    ``barcode(value)`` prints a barcode line (returns False to print it as text)."""
     bold = double = False
     for line in lines:
-        if line.kind == "barcode" and _print_barcode(p, line.value, width):
+        if line.kind == "barcode" and barcode is not None and barcode(line.value):
             continue
         if line.double != double:
             # The size goes out as ESC ! n, which also clears emphasis: set bold after it.
@@ -176,13 +192,14 @@ def render_escpos(
         p.set(normal_textsize=True)
     elif bold:
         p.set(bold=False)
+
+
+def finish(p: Dummy, *, cut: bool) -> None:
+    """Cut the paper, or feed it to the tear bar when the printer has no cutter."""
     if cut:
         p.cut()
     else:
-        p.print_and_feed(4)  # to the tear bar
-    if open_drawer:
-        p.cashdraw(2)
-    return p.output
+        p.print_and_feed(4)
 
 
 def _write_line(p: Dummy, line: TextLine) -> None:

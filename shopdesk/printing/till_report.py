@@ -253,33 +253,11 @@ def report_text(report: TillReport, width: int = WIDTH_80MM, labels: Mapping[str
 def report_escpos(report: TillReport, *, width: int = WIDTH_80MM, labels: Mapping[str, str] | None = None,
                   cut: bool = True, profile: str = "default", tz: tzinfo | None = None) -> bytes:
     """The report as ESC/POS bytes for the receipt printer."""
-    from shopdesk.printing.receipt_escpos import _new_dummy, _write_line
+    from shopdesk.printing.receipt_escpos import finish, new_printer, write_lines
 
-    lines = layout_report(report, width, labels, tz=tz)
-    p = _new_dummy(profile)
-    p.hw("INIT")
-    p.set(align="left", bold=False, normal_textsize=True)
-    bold = double = False
-    for line in lines:
-        if line.double != double:
-            double = line.double
-            if double:
-                p.set(double_width=True, double_height=True)
-            else:
-                p.set(normal_textsize=True)
-            bold = False
-        if line.bold != bold:
-            bold = line.bold
-            p.set(bold=bold)
-        _write_line(p, line)
-    if double:
-        p.set(normal_textsize=True)
-    elif bold:
-        p.set(bold=False)
-    if cut:
-        p.cut()
-    else:
-        p.print_and_feed(4)
+    p = new_printer(profile)
+    write_lines(p, layout_report(report, width, labels, tz=tz))
+    finish(p, cut=cut)
     return p.output
 
 

@@ -108,19 +108,7 @@ class CheckoutService:
     @staticmethod
     def _add_one(conn: sqlite3.Connection, actor: StaffSession, till_id: str,
                  product: till_queries.ProductRow, code: str) -> CartView:
-        if not product.active:
-            raise StateError(
-                QT_TRANSLATE_NOOP("errors", "{name} is not for sale (inactive in the catalog)."),
-                name=product.name,
-            )
-        now = time_to_db(utcnow())
-        cart_id = till_queries.touch_open_cart(conn, till_id, now)
-        if cart_id is None:
-            if not till_queries.till_exists(conn, till_id):
-                raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
-            cart_id = new_id()
-            till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
-        rows = till_queries.cart_lines(conn, cart_id)
+        cart_id, rows = _cart_to_add_to(conn, actor, till_id, product)
         # One more of a line already there; never onto a return line or a weighed scale label.
         same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price
                      and r.quantity_milli > 0 and r.original_line_id is None
@@ -225,6 +213,24 @@ class CheckoutService:
         return cart_view(dbapi_connection(s), cart_id, last_line_id=last_line_id)
 
 
+def _cart_to_add_to(conn: sqlite3.Connection, actor: StaffSession, till_id: str,
+                    product: till_queries.ProductRow) -> tuple[str, list[till_queries.CartLineRow]]:
+    """The till's open cart (made now if there is none) and its lines, for adding ``product``."""
+    if not product.active:
+        raise StateError(
+            QT_TRANSLATE_NOOP("errors", "{name} is not for sale (inactive in the catalog)."),
+            name=product.name,
+        )
+    now = time_to_db(utcnow())
+    cart_id = till_queries.touch_open_cart(conn, till_id, now)
+    if cart_id is None:
+        if not till_queries.till_exists(conn, till_id):
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
+        cart_id = new_id()
+        till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
+    return cart_id, till_queries.cart_lines(conn, cart_id)
+
+
 def _customers_location(conn: sqlite3.Connection) -> str:
     found = till_queries.location_id(conn, "CUSTOMER")
     if found is None:
@@ -294,21 +300,9 @@ def _add_in_store_line(conn: sqlite3.Connection, actor: StaffSession, till_id: s
     product = _product_by_plu(conn, label.item)
     if product is None:
         raise UnknownBarcode(code)
-    if not product.active:
-        raise StateError(
-            QT_TRANSLATE_NOOP("errors", "{name} is not for sale (inactive in the catalog)."),
-            name=product.name,
-        )
+    cart_id, rows = _cart_to_add_to(conn, actor, till_id, product)
     quantity, unit_price = _in_store_line(label, product)
     quantity = _check_quantity(quantity, product.unit)
-    now = time_to_db(utcnow())
-    cart_id = till_queries.touch_open_cart(conn, till_id, now)
-    if cart_id is None:
-        if not till_queries.till_exists(conn, till_id):
-            raise NotFound(QT_TRANSLATE_NOOP("errors", "This till is not known to the store."))
-        cart_id = new_id()
-        till_queries.create_cart(conn, cart_id, till_id, actor.user_id, now)
-    rows = till_queries.cart_lines(conn, cart_id)
     line_id = new_id()
     position = max((r.position for r in rows), default=0) + 1
     milli = quantity_to_db(quantity)
