@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from shopdesk.domain.cart import line_amount
+from shopdesk.domain.discounts import within_limit
 from shopdesk.domain.errors import NotFound, StateError, UnknownBarcode, ValidationError
 from shopdesk.domain.gtin import barcode_lookup_key
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
@@ -28,6 +29,7 @@ from shopdesk.services.catalog import plu_candidates
 from shopdesk.services.payments import PaymentService, SaleResult, Tender
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store import till_queries
+from shopdesk.store.counter_models import DiscountLimit
 from shopdesk.store.database import Database, dbapi_connection
 from shopdesk.store.models import (
     CartDraft,
@@ -137,6 +139,8 @@ class CheckoutService:
                 raise ValidationError("quantity", QT_TRANSLATE_NOOP(
                     "errors", "This is a returned item; remove the line and add the return again to change it."))
             quantity = _check_quantity(quantity, unit)
+            if line.discount_kind == "amount" and quantity < line.quantity:
+                _check_amount_discount_still_allowed(s, actor, line, quantity)
             s.execute(update(CartDraftLine).where(CartDraftLine.id == line_id).values(quantity=quantity))
             self._touch(s, cart_id)
             return self._view(s, cart_id, last_line_id=line_id)
@@ -211,6 +215,19 @@ class CheckoutService:
     @staticmethod
     def _view(s: Session, cart_id: str | None, last_line_id: str | None = None) -> CartView:
         return cart_view(dbapi_connection(s), cart_id, last_line_id=last_line_id)
+
+
+def _check_amount_discount_still_allowed(s: Session, actor: StaffSession, line: CartDraftLine,
+                                         quantity: Decimal) -> None:
+    """Fewer items under the same amount off is a bigger discount: it must stay within the
+    person's line limit (else take the discount off, or a manager gives it again)."""
+    limit = s.scalar(select(DiscountLimit.line_percent).where(DiscountLimit.role == actor.role.value))
+    off = int(line.discount_value or 0)
+    if not within_limit(off, line_amount(quantity, line.unit_price), limit if limit is not None else Decimal(0)):
+        raise ValidationError("quantity", QT_TRANSLATE_NOOP(
+            "errors", "With {quantity} the line's discount would be more than your {limit} % limit. "
+                      "Take the discount off first, or ask a manager."),
+            quantity=str(quantity), limit=str(limit or 0))
 
 
 def _cart_to_add_to(conn: sqlite3.Connection, actor: StaffSession, till_id: str,

@@ -302,3 +302,19 @@ def test_a_limit_allows_what_its_percent_takes_off_after_rounding():
     assert not allows(36, 350, Decimal("10.14"))
     assert needed_percent(0, 0) == Decimal(0) and needed_percent(350, 350) == Decimal("99.86")
     assert shown_percent(1, 3) == Decimal("33.34")
+
+
+def test_fewer_items_cannot_stretch_an_amount_discount_past_the_limit(store, products, cashier, till):
+    """3 × €3.50 with €1.00 off is within 10 %; the same €1.00 off one loaf would be 28 %."""
+    from shopdesk.domain.discounts import AMOUNT, Discount
+    from shopdesk.services.cart_discounts import CartDiscountService
+    from shopdesk.services.checkout import CheckoutService
+
+    checkout = CheckoutService(store)
+    for _ in range(3):
+        view = checkout.scan(cashier, till.till_id, "036000291452")
+    line_id = view.last_line_id
+    CartDiscountService(store).set_line_discount(cashier, till.till_id, line_id, Discount(AMOUNT, Decimal(100)))
+    with pytest.raises(ValidationError, match="more than your 10 % limit"):
+        checkout.set_quantity(cashier, till.till_id, line_id, Decimal(1))
+    assert checkout.set_quantity(cashier, till.till_id, line_id, Decimal(4)).lines[0].quantity == 4  # more is fine
