@@ -102,12 +102,15 @@ def create_cart(conn: sqlite3.Connection, cart_id: str, till_id: str, user_id: s
     )
 
 
+# A return line is taxed as it was sold (the original line's rate), not at today's rate.
 _CART_LINES = """
-SELECT l.id, l.product_id, p.sku, p.name, p.unit, l.quantity, l.unit_price, t.code, t.percent, l.position,
+SELECT l.id, l.product_id, p.sku, p.name, p.unit, l.quantity, l.unit_price,
+       COALESCE(o.tax_code, t.code), COALESCE(o.tax_percent, t.percent), l.position,
        l.discount_kind, l.discount_value, l.original_line_id, l.return_location_code, l.scanned_code
   FROM cart_draft_lines l
   JOIN products p ON p.id = l.product_id
   JOIN tax_rates t ON t.id = p.tax_rate_id
+  LEFT JOIN sale_lines o ON o.id = l.original_line_id
  WHERE l.cart_id = ?
  ORDER BY l.position"""
 

@@ -278,3 +278,33 @@ def test_search_by_date_amount_and_customer(store, products, cashier, till, retu
     assert len(returns.search(today, today, limit=1)) == 1
     with pytest.raises(ValidationError):
         returns.search(today, today - timedelta(days=2))
+
+
+def test_a_return_is_taxed_at_the_rate_it_was_sold_at(store, products, cashier, owner, till):
+    """The tax rate of soap changes after the sale; its refund still carries the sale's tax."""
+    from sqlalchemy import select
+
+    from shopdesk.services.catalog import CatalogService
+    from shopdesk.services.checkout import CheckoutService
+    from shopdesk.services.payments import PaymentService, Tender
+    from shopdesk.services.returns import ReturnsService
+    from shopdesk.store.models import SaleLine
+
+    checkout = CheckoutService(store)
+    checkout.scan(cashier, till.till_id, "96385074")  # soap, STD rate
+    sale = PaymentService(store).pay(cashier, till.till_id, [Tender("cash", 249)])
+    with store.reader() as s:
+        sold = s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.sale_id)).one()
+    catalog = CatalogService(store)
+    draft = catalog.detail(products["SOAP"]).draft
+    catalog.update_product(owner, products["SOAP"], draft.__class__(**{**draft.__dict__, "tax_code": "RED"}))
+
+    returns = ReturnsService(store)
+    returns.start_return(cashier, till.till_id, sale.sale_id)
+    view = returns.add_return_line(cashier, till.till_id, sold.id, Decimal(1))
+    line = view.lines[0]
+    assert (line.tax_code, line.tax_percent) == (sold.tax_code, Decimal(sold.tax_percent))
+    refund = PaymentService(store).pay(cashier, till.till_id, [Tender("cash", -249)])
+    with store.reader() as s:
+        back = s.scalars(select(SaleLine).where(SaleLine.sale_id == refund.sale_id)).one()
+    assert (back.tax, back.net, back.gross) == (-sold.tax, -sold.net, -sold.gross)
