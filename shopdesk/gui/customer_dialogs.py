@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from shopdesk.domain.errors import ShopDeskError, ValidationError
 from shopdesk.domain.money import format_money
 from shopdesk.gui.messages import error_text
+from shopdesk.gui.scan_input import move_in_results
 from shopdesk.services.customers import (
     Customer,
     CustomerCard,
@@ -169,10 +170,7 @@ class CustomerDialog(QDialog):
         self.query.setFocus()
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.query and event.type() == event.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Up, Qt.Key.Key_Down):
-            row = self.results.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
-            self.results.setCurrentRow(max(0, min(row, self.results.count() - 1)))
+        if watched is self.query and move_in_results(self.results, event):
             return True
         return super().eventFilter(watched, event)
 

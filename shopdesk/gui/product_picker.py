@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 from shopdesk.domain.money import format_money
+from shopdesk.gui.scan_input import move_in_results
 from shopdesk.services.catalog_search import CatalogSearch, SearchHit, worth_searching_as_you_type
 
 PICKER_LIMIT = 30
@@ -43,11 +44,7 @@ class ProductPicker(QDialog):
         self.query.setFocus()
 
     def eventFilter(self, watched, event) -> bool:
-        # Up/Down in the query move through the results, so hands stay on the keyboard.
-        if watched is self.query and event.type() == event.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Up, Qt.Key.Key_Down):
-            row = self.results.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
-            self.results.setCurrentRow(max(0, min(row, self.results.count() - 1)))
+        if watched is self.query and move_in_results(self.results, event):
             return True
         return super().eventFilter(watched, event)
 

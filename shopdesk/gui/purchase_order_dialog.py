@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from shopdesk.domain.errors import ShopDeskError
 from shopdesk.domain.money import format_amount, format_money, parse_money
 from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.gui.context import AppContext
+from shopdesk.gui.draft_lines_model import DraftLinesModel
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_picker import ProductPicker
 from shopdesk.gui.scan_input import (
@@ -61,7 +62,7 @@ class OrderDraftLine:
     unit_cost: int
 
 
-class OrderLinesModel(QAbstractTableModel):
+class OrderLinesModel(DraftLinesModel):
     """The lines of an order being put together; quantity and unit cost are editable."""
 
     SKU, PRODUCT, QUANTITY, UNIT_COST, LINE_COST = range(5)
@@ -70,47 +71,18 @@ class OrderLinesModel(QAbstractTableModel):
     def __init__(self, currency: str, locale: str, parent=None) -> None:
         super().__init__(parent)
         self.currency, self.locale = currency, locale
-        self.lines: list[OrderDraftLine] = []
         self.headers = [self.tr("SKU"), self.tr("Product"), self.tr("Quantity"), self.tr("Unit cost"),
                         self.tr("Line cost")]
 
     def add(self, product_id: str, sku: str, name: str, quantity: Decimal, unit_cost: int) -> int:
         """Add to the product's line (or a new line at the end); returns its row."""
-        for row, line in enumerate(self.lines):
-            if line.product_id == product_id:
-                line.quantity += quantity
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.LINE_COST))
-                return row
-        row = len(self.lines)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.lines.append(OrderDraftLine(product_id, sku, name, quantity, unit_cost))
-        self.endInsertRows()
-        return row
-
-    def remove(self, row: int) -> OrderDraftLine | None:
-        if not 0 <= row < len(self.lines):
-            return None
-        self.beginRemoveRows(QModelIndex(), row, row)
-        line = self.lines.pop(row)
-        self.endRemoveRows()
-        return line
+        return self.add_line(OrderDraftLine(product_id, sku, name, quantity, unit_cost))
 
     def total_cost(self) -> int:
         return sum(line_cost(line.quantity, line.unit_cost) for line in self.lines)
 
     def drafts(self) -> list[PurchaseOrderLineDraft]:
         return [PurchaseOrderLineDraft(line.product_id, line.quantity, line.unit_cost) for line in self.lines]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
     def flags(self, index):
         base = super().flags(index)

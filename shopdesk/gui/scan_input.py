@@ -115,3 +115,13 @@ def split_quantity_prefix(text: str) -> tuple[str | None, str]:
     """``"12*4006381333931"`` → ``("12", "4006381333931")``; a plain code → ``(None, code)``."""
     found = _QUANTITY_PREFIX.match(text or "")
     return (found.group(1), found.group(2)) if found else (None, text)
+
+
+def move_in_results(results, event) -> bool:
+    """Up/Down typed in a search field move through its results list (hands stay on the
+    keyboard); True when the key was used. For an ``eventFilter`` on the search field."""
+    if event.type() != QEvent.Type.KeyPress or event.key() not in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+        return False
+    row = results.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
+    results.setCurrentRow(max(0, min(row, results.count() - 1)))
+    return True

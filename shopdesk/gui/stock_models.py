@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 from shopdesk.domain.errors import ShopDeskError
 from shopdesk.domain.money import format_money
 from shopdesk.domain.quantity import format_quantity, parse_quantity
+from shopdesk.gui.draft_lines_model import DraftLinesModel
 from shopdesk.gui.messages import error_text
 from shopdesk.services.stock_views import LocationValue, LowStockRow, MovementRow, OnHandRow, Page
 
@@ -228,7 +229,7 @@ class TransferDraftLine:
     quantity: Decimal
 
 
-class TransferLinesModel(QAbstractTableModel):
+class TransferLinesModel(DraftLinesModel):
     """The lines of a transfer being scanned together; the quantity can be typed over."""
 
     PRODUCT, QUANTITY = range(2)
@@ -237,43 +238,14 @@ class TransferLinesModel(QAbstractTableModel):
     def __init__(self, locale: str, parent=None) -> None:
         super().__init__(parent)
         self.locale = locale
-        self.lines: list[TransferDraftLine] = []
         self.headers = [self.tr("Product"), self.tr("Quantity")]
 
     def add(self, product_id: str, sku: str, name: str, quantity: Decimal) -> int:
         """Add to the product's line (or a new line at the end); returns its row."""
-        for row, line in enumerate(self.lines):
-            if line.product_id == product_id:
-                line.quantity += quantity
-                self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
-                return row
-        row = len(self.lines)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.lines.append(TransferDraftLine(product_id, sku, name, quantity))
-        self.endInsertRows()
-        return row
-
-    def remove(self, row: int) -> TransferDraftLine | None:
-        if not 0 <= row < len(self.lines):
-            return None
-        self.beginRemoveRows(QModelIndex(), row, row)
-        line = self.lines.pop(row)
-        self.endRemoveRows()
-        return line
+        return self.add_line(TransferDraftLine(product_id, sku, name, quantity))
 
     def total(self) -> Decimal:
         return sum((line.quantity for line in self.lines), Decimal(0))
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
     def flags(self, index):
         base = super().flags(index)
