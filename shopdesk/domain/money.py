@@ -26,6 +26,7 @@ from babel.numbers import (
     is_currency,
 )
 
+from shopdesk.domain import money_format
 from shopdesk.domain.errors import ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.parsing import NotANumber, parse_localized_decimal
@@ -92,8 +93,25 @@ def from_decimal(amount: Decimal, currency: str) -> int:
 
 
 def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
-    """Format for people, e.g. ``format_money(1234, "EUR", "de_DE") == "12,34\\xa0€"``."""
+    """Format for people, e.g. ``format_money(1234, "EUR", "de_DE") == "12,34\\xa0€"``.
+
+    Exactly babel's ``format_currency``, through a layout learnt from it once per currency
+    and locale (see :mod:`shopdesk.domain.money_format`): a till formats new totals on
+    every scan.
+    """
+    layout = _money_layout(currency, locale)
+    if layout is None or type(minor) is not int:
+        return _babel_money(minor, currency, locale)
+    return layout.format(minor)
+
+
+def _babel_money(minor: int, currency: str, locale: str) -> str:
     return format_currency(to_decimal(minor, currency), currency.upper(), locale=locale)
+
+
+@lru_cache(maxsize=64)
+def _money_layout(currency: str, locale: str) -> money_format.Layout | None:
+    return money_format.learn(lambda minor: _babel_money(minor, currency, locale), minor_digits(currency))
 
 
 def format_amount(minor: int, currency: str, locale: str = "en_US") -> str:

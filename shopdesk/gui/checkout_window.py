@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -39,9 +39,12 @@ from shopdesk.gui.payment_dialog import PaymentDialog
 from shopdesk.gui.product_picker import ProductPicker
 from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, ScanKeyRouter
 from shopdesk.services.cart_view import CartView
+from shopdesk.services.checkout import ScanPreview
 from shopdesk.services.payments import PaymentService, SaleResult, Tender
 from shopdesk.services.receipts import ReceiptOutput
 from shopdesk.services.returns import ReturnsService
+
+SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
 
 
 class CheckoutWindow(QWidget):
@@ -54,6 +57,7 @@ class CheckoutWindow(QWidget):
         self.cart: CartView | None = None
         self.last_sale: SaleResult | None = None
         self.last_unknown = ""
+        self.pending_scan: ScanPreview | None = None  # shown, written on the next turn of the event loop
         self.setObjectName("checkoutWindow")
 
         self.scan_field = QLineEdit(self)
@@ -74,8 +78,15 @@ class CheckoutWindow(QWidget):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(CartTableModel.ITEM, QHeaderView.ResizeMode.Stretch)
-        for column in (CartTableModel.QUANTITY, CartTableModel.UNIT_PRICE, CartTableModel.TOTAL):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths that fit a large amount: sizing the columns to their contents would
+        # measure every cell again on every scan (most of a scan's time on screen).
+        metrics = self.table.fontMetrics()
+        widest = format_money(-99_999_999, ctx.store.currency, ctx.store.locale)
+        for column, sample in ((CartTableModel.QUANTITY, "-9,999.999"), (CartTableModel.UNIT_PRICE, widest),
+                               (CartTableModel.TOTAL, widest)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            header.resizeSection(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 24)
 
         self.find_button = QPushButton(self.tr("&Find product… (F3)"), self)
         self.find_button.clicked.connect(self.find_product)
@@ -139,6 +150,13 @@ class CheckoutWindow(QWidget):
 
         self._install_features()
         self.show_message(self.tr("Ready. Scan the first item."), INFO)
+        app = QApplication.instance()
+        if app is not None:  # a scan shown in the last instant before quitting is still written
+            app.aboutToQuit.connect(self.write_pending_scan)
+
+    def closeEvent(self, event) -> None:
+        self.write_pending_scan()
+        super().closeEvent(event)
 
     def _install_features(self) -> None:
         """Counter features that add buttons and keys (each one line, see add_action)."""
@@ -158,13 +176,14 @@ class CheckoutWindow(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
+        self.write_pending_scan()
         action()
 
     def add_action(self, button: QPushButton, action, key: Qt.Key | None = None) -> None:
         """Put a feature's button in the side grid (two per row), with an optional function key."""
         count = self.action_grid.count()
         self.action_grid.addWidget(button, count // 2, count % 2)
-        button.clicked.connect(action)
+        button.clicked.connect(lambda: (self.write_pending_scan(), action()))
         button.installEventFilter(self.scan_router)  # a scan after clicking it still lands
         if key is not None:
             self.key_actions[key] = action
@@ -176,6 +195,7 @@ class CheckoutWindow(QWidget):
     # -- state ---------------------------------------------------------------------------
     def reload(self) -> None:
         """Show the till's cart as stored (after log-in, or a restart after a crash)."""
+        self.write_pending_scan()
         try:
             self._show_cart(self.ctx.checkout.current_cart(self.ctx.require_staff(), self.ctx.till.till_id))
         except ShopDeskError as err:
@@ -190,7 +210,7 @@ class CheckoutWindow(QWidget):
     def show_message(self, text: str, kind: str = INFO) -> None:
         self.message.show_message(text, kind)
 
-    def _show_cart(self, view: CartView) -> None:
+    def _show_cart(self, view: CartView, *, select_now: bool = True) -> None:
         self.cart = view
         self.model.set_cart(view)
         totals = view.totals
@@ -200,11 +220,16 @@ class CheckoutWindow(QWidget):
         items = sum((line.quantity for line in view.lines), Decimal(0))
         self.count_label.setText(self.tr("%n line(s)", "", len(view.lines)) + " · "
                                  + self.tr("items: %1").replace("%1", format_quantity(items, view.locale)))
-        row = self.model.row_of(view.last_line_id)
-        if row >= 0:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        if select_now:
+            self._select_last_line()
         self.pay_button.setEnabled(not view.is_empty)
+
+    def _select_last_line(self) -> None:
+        row = self.model.row_of(self.cart.last_line_id if self.cart else None)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(index, SELECT_ROW)
+            self.table.scrollTo(index)
 
     # -- actions ---------------------------------------------------------------------------
     def _on_scan_entered(self) -> None:
@@ -215,18 +240,58 @@ class CheckoutWindow(QWidget):
         self.scan(code)
 
     def scan(self, code: str) -> None:
+        self.write_pending_scan()
         try:
+            preview = self.ctx.checkout.preview_scan(self.ctx.require_staff(), self.cart, code)
+            if preview is not None:
+                # The line is shown now and written as soon as Qt is back in its event loop
+                # (before any other action: see write_pending_scan), so the cashier sees it
+                # within the keystroke, not after the disk.
+                # Selecting the line makes the table lay out its rows first: that waits
+                # for the same turn of the loop (the highlight lands in the same frame).
+                self._added(preview.view, select_now=False)
+                self.pending_scan = preview
+                QTimer.singleShot(0, self.write_pending_scan)
+                return
             view = self.ctx.checkout.scan(self.ctx.require_staff(), self.ctx.till.till_id, code)
         except ShopDeskError as err:
-            QApplication.beep()
-            self.last_unknown = code.strip()
-            # No dialog pops up here: the next scans must land. F3 searches for the text.
-            self.show_message(error_text(err) + "  " + self.tr("F3: search for it."), ERROR)
+            self._scan_refused(code, err)
             return
         self._added(view)
 
+    def write_pending_scan(self) -> None:
+        """Store the scan that is shown but not yet written; every action calls this first."""
+        preview, self.pending_scan = self.pending_scan, None
+        if preview is None:
+            return
+        try:
+            view = self.ctx.checkout.commit_scan(self.ctx.require_staff(), self.ctx.till.till_id, preview)
+        except ShopDeskError as err:
+            self.pending_scan = None
+            self._show_stored_cart()
+            self._scan_refused(preview.code, err)
+            return
+        if view != self.cart:  # the stored cart differs from what was shown (e.g. a new price)
+            self._show_cart(view)
+        else:
+            self.cart = view
+            self._select_last_line()
+
+    def _show_stored_cart(self) -> None:
+        try:
+            self._show_cart(self.ctx.checkout.current_cart(self.ctx.require_staff(), self.ctx.till.till_id))
+        except ShopDeskError as err:
+            self.show_message(error_text(err), ERROR)
+
+    def _scan_refused(self, code: str, err: ShopDeskError) -> None:
+        QApplication.beep()
+        self.last_unknown = code.strip()
+        # No dialog pops up here: the next scans must land. F3 searches for the text.
+        self.show_message(error_text(err) + "  " + self.tr("F3: search for it."), ERROR)
+
     def find_product(self) -> None:
         """Pick a product by name/SKU/brand/pinyin: the catalog search, for items without a barcode."""
+        self.write_pending_scan()
         text = self.scan_field.text().strip() or self.last_unknown
         self.scan_field.clear()
         picker = ProductPicker(self.ctx.search, self.ctx.store.currency, self.ctx.store.locale, text, self)
@@ -241,8 +306,8 @@ class CheckoutWindow(QWidget):
                 self._added(view)
         self.focus_scan()
 
-    def _added(self, view: CartView) -> None:
-        self._show_cart(view)
+    def _added(self, view: CartView, *, select_now: bool = True) -> None:
+        self._show_cart(view, select_now=select_now)
         line = next(line for line in view.lines if line.line_id == view.last_line_id)
         self.show_message(
             self.tr("%1 — %2").replace("%1", line.name).replace(
@@ -255,6 +320,7 @@ class CheckoutWindow(QWidget):
         return self.model.line(rows[0].row()).line_id
 
     def ask_quantity(self) -> None:
+        self.write_pending_scan()
         line_id = self._selected_line_id()
         if line_id is None:
             self.show_message(self.tr("Select a line first."), ERROR)
@@ -266,6 +332,7 @@ class CheckoutWindow(QWidget):
         self.focus_scan()
 
     def _on_quantity_edited(self, line_id: str, text: str) -> None:
+        self.write_pending_scan()
         try:
             quantity = parse_quantity(text, locale=self.cart.locale if self.cart else "en_US")
             view = self.ctx.checkout.set_quantity(self.ctx.require_staff(), self.ctx.till.till_id, line_id, quantity)
@@ -277,6 +344,7 @@ class CheckoutWindow(QWidget):
         self.focus_scan()
 
     def remove_selected_line(self) -> None:
+        self.write_pending_scan()
         line_id = self._selected_line_id()
         if line_id is None:
             self.show_message(self.tr("Select a line first."), ERROR)
@@ -293,6 +361,7 @@ class CheckoutWindow(QWidget):
     def open_payment(self) -> None:
         """F12 / Pay: take payment for the cart (split tenders, or paying back on a return,
         where the refund goes back the way the returned sale was paid)."""
+        self.write_pending_scan()
         suggested: list[Tender] = []
         if self.cart is not None and self.cart.total < 0 and self.cart.original_sale_id:
             try:

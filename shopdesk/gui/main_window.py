@@ -108,7 +108,12 @@ class MainWindow(QMainWindow):
         self.settings_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_SETTINGS)))
         self.till_menu.refresh()
 
+    def closeEvent(self, event) -> None:
+        self.checkout.write_pending_scan()
+        super().closeEvent(event)
+
     def switch_user(self) -> None:
+        self.checkout.write_pending_scan()  # as the one who scanned it
         dialog = LoginDialog(self.ctx.auth, self.ctx.store.name, pin_first=True, parent=self)
         if dialog.exec() and dialog.session is not None:
             self.ctx.staff = dialog.session

@@ -230,6 +230,7 @@ class CounterExtras(QObject):
 
     # -- quick keys -----------------------------------------------------------------------
     def quick_key(self, key) -> None:
+        self.window.write_pending_scan()
         try:
             self.ctx.checkout.add_product(self.ctx.require_staff(), self.till_id, key.product_id)
         except ShopDeskError as err:

@@ -13,7 +13,7 @@ from shopdesk.domain.errors import NotFound
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.tax import TaxRate as DomainTaxRate
 from shopdesk.store import till_queries
-from shopdesk.store.types import quantity_from_db
+from shopdesk.store.types import quantity_from_db, quantity_to_db
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class CartLineView:
     discount_value: Decimal | None = None
     original_line_id: str | None = None  # a return line: the sale line it gives back
     return_location_code: str = ""
+    scanned_code: str = ""  # the code read at the till ("" when picked from the search)
 
     @property
     def is_return(self) -> bool:
@@ -67,15 +68,20 @@ class CartView:
 
 
 def cart_view(conn: sqlite3.Connection, cart_id: str | None, rows: list | None = None,
-          last_line_id: str | None = None) -> CartView:
+              last_line_id: str | None = None) -> CartView:
     """Price the cart's lines (read from the database unless given) for display and payment."""
     pricing = till_queries.store_pricing(conn)
     if pricing is None:
         raise NotFound(QT_TRANSLATE_NOOP("errors", "This database has no store yet; run the set-up first."))
-    currency, locale, prices_include_tax = pricing
     if rows is None:
         rows = till_queries.cart_lines(conn, cart_id)
-    header = till_queries.cart_header(conn, cart_id)
+    return priced_view(cart_id, rows, till_queries.cart_header(conn, cart_id), pricing, last_line_id)
+
+
+def priced_view(cart_id: str | None, rows: list[till_queries.CartLineRow], header: till_queries.CartHeader | None,
+                pricing: tuple[str, str, bool], last_line_id: str | None = None) -> CartView:
+    """The cart priced from its stored rows, without the database (see :func:`cart_view`)."""
+    currency, locale, prices_include_tax = pricing
     own: list[int] = []
     after_own: list[int] = []
     for r in rows:
@@ -103,7 +109,7 @@ def cart_view(conn: sqlite3.Connection, cart_id: str | None, rows: list | None =
         tuple(CartLineView(r.id, r.product_id, r.sku, r.name, r.unit, quantity, r.unit_price, amounts[r.id],
                            r.tax_code, percent, off + share, off, r.discount_kind,
                            Decimal(r.discount_value) if r.discount_value is not None else None,
-                           r.original_line_id, r.return_location_code)
+                           r.original_line_id, r.return_location_code, r.scanned_code)
               for r, quantity, percent, off, share in lines),
         totals, currency, locale, prices_include_tax, last_line_id,
         customer_id=header.customer_id if header else None, note=header.note if header else "",
@@ -111,3 +117,20 @@ def cart_view(conn: sqlite3.Connection, cart_id: str | None, rows: list | None =
         discount_value=Decimal(header.discount_value) if header and header.discount_value is not None else None,
         original_sale_id=header.original_sale_id if header else None,
     )
+
+
+def stored_rows(view: CartView) -> tuple[list[till_queries.CartLineRow], till_queries.CartHeader | None]:
+    """The rows and header a view was priced from (the inverse of :func:`priced_view`), so
+    a change can be priced ahead of its write."""
+    rows = [till_queries.CartLineRow(
+        line.line_id, line.product_id, line.sku, line.name, line.unit, quantity_to_db(line.quantity),
+        line.unit_price, line.tax_code, str(line.tax_percent), position, line.discount_kind,
+        str(line.discount_value) if line.discount_value is not None else None, line.original_line_id,
+        line.return_location_code, line.scanned_code) for position, line in enumerate(view.lines, start=1)]
+    header = None
+    if view.cart_id is not None:
+        header = till_queries.CartHeader(
+            view.cart_id, view.customer_id, view.discount_kind,
+            str(view.discount_value) if view.discount_value is not None else None, view.note,
+            view.original_sale_id)
+    return rows, header

@@ -9,6 +9,7 @@ the audit entry land together or not at all.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import delete, select, update
@@ -16,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from shopdesk.domain.cart import line_amount
 from shopdesk.domain.discounts import within_limit
-from shopdesk.domain.errors import NotFound, StateError, UnknownBarcode, ValidationError
+from shopdesk.domain.errors import (
+    NotFound,
+    ShopDeskError,
+    StateError,
+    UnknownBarcode,
+    ValidationError,
+)
 from shopdesk.domain.gtin import barcode_lookup_key
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.instore_barcode import InStoreCode, Layout, is_in_store_code
@@ -24,7 +31,7 @@ from shopdesk.domain.instore_barcode import parse as parse_in_store
 from shopdesk.domain.money import minor_digits, round_ratio
 from shopdesk.domain.permissions import Permission
 from shopdesk.services import audit, catalog_search
-from shopdesk.services.cart_view import CartView, cart_view
+from shopdesk.services.cart_view import CartView, cart_view, priced_view, stored_rows
 from shopdesk.services.catalog import plu_candidates
 from shopdesk.services.payments import PaymentService, SaleResult, Tender
 from shopdesk.services.staff_session import StaffSession
@@ -75,13 +82,15 @@ class CheckoutService:
             return self._view(s, cart_id)
 
     # -- changing the cart ---------------------------------------------------------------
-    def scan(self, actor: StaffSession, till_id: str, code: str) -> CartView:
+    def scan(self, actor: StaffSession, till_id: str, code: str, new_line_id: str | None = None) -> CartView:
         """A scanned or typed barcode (or SKU): add the product, or one more of it.
 
         A code no product has as its barcode that is a GS1 in-store code from a shop scale
         (EAN-13 with a prefix 20–29 that has a layout in the settings) is read by its
         layout: the product with that PLU gets a new line of the weight, count or printed
         price on the label (see :func:`_in_store_line`).
+
+        ``new_line_id`` is the id a new line gets (the one :meth:`preview_scan` showed).
         """
         actor.require(Permission.SELL)
         code = (code or "").strip()
@@ -96,7 +105,54 @@ class CheckoutService:
                     return _add_in_store_line(conn, actor, till_id, code, label)
             if product is None:
                 raise UnknownBarcode(code)
-            return self._add_one(conn, actor, till_id, product, code)
+            return self._add_one(conn, actor, till_id, product, code, new_line_id)
+
+    def preview_scan(self, actor: StaffSession, cart: CartView | None, code: str) -> ScanPreview | None:
+        """The cart as :meth:`scan` of ``code`` will leave it, worked out from ``cart`` (what
+        the till shows) and one indexed read, without writing.
+
+        The till shows this at once and writes it right after with :meth:`commit_scan`,
+        whose view is the truth: the write is what costs time in a scan (bench/counter.py).
+        None when only :meth:`scan` can tell: no cart shown yet, a code that is not a
+        product's barcode (an SKU, a scale label, a mis-scan), an inactive product, or a
+        quantity over the limit. Those go through :meth:`scan` and its errors.
+        """
+        actor.require(Permission.SELL)
+        if cart is None:
+            return None
+        code = (code or "").strip()
+        if not code.isprintable():  # scanner control characters: scan() cleans them
+            return None
+        try:
+            key = barcode_lookup_key(code)
+        except ShopDeskError:
+            return None
+        pooled = self.db.engine.raw_connection()  # one autocommit SELECT, like the catalog lookup
+        try:
+            product = till_queries.product_by_barcode_key(pooled.driver_connection, key)
+        finally:
+            pooled.close()
+        if product is None or not product.active:
+            return None
+        rows, header = stored_rows(cart)
+        same = _line_to_add_to(rows, product)
+        if same is not None:
+            try:
+                quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
+            except ValidationError:
+                return None
+            line_id = same.id
+            rows = [r._replace(quantity_milli=quantity_to_db(quantity)) if r.id == line_id else r for r in rows]
+        else:
+            line_id = new_id()
+            rows.append(_new_line_row(line_id, product, code, len(rows) + 1))
+        view = priced_view(cart.cart_id, rows, header, (cart.currency, cart.locale, cart.prices_include_tax),
+                           last_line_id=line_id)
+        return ScanPreview(code, line_id, view)
+
+    def commit_scan(self, actor: StaffSession, till_id: str, preview: ScanPreview) -> CartView:
+        """Write the scan :meth:`preview_scan` showed; the returned view is what was stored."""
+        return self.scan(actor, till_id, preview.code, new_line_id=preview.line_id)
 
     def add_product(self, actor: StaffSession, till_id: str, product_id: str) -> CartView:
         """A product picked from the search (no barcode at hand): add it, or one more of it."""
@@ -109,24 +165,19 @@ class CheckoutService:
 
     @staticmethod
     def _add_one(conn: sqlite3.Connection, actor: StaffSession, till_id: str,
-                 product: till_queries.ProductRow, code: str) -> CartView:
+                 product: till_queries.ProductRow, code: str, new_line_id: str | None = None) -> CartView:
         cart_id, rows = _cart_to_add_to(conn, actor, till_id, product)
-        # One more of a line already there; never onto a return line or a weighed scale label.
-        same = next((r for r in rows if r.product_id == product.id and r.unit_price == product.price
-                     and r.quantity_milli > 0 and r.original_line_id is None
-                     and not is_in_store_code(r.scanned_code)), None)
+        same = _line_to_add_to(rows, product)
         if same is not None:
             line_id = same.id
             quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
             till_queries.set_line_quantity(conn, line_id, quantity_to_db(quantity))
             rows = [r._replace(quantity_milli=quantity_to_db(quantity)) if r.id == line_id else r for r in rows]
         else:
-            line_id = new_id()
+            line_id = new_line_id or new_id()
             position = max((r.position for r in rows), default=0) + 1
             till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, 1000, product.price, code)
-            rows.append(till_queries.CartLineRow(
-                line_id, product.id, product.sku, product.name, product.unit, 1000, product.price,
-                product.tax_code, product.tax_percent, position))
+            rows.append(_new_line_row(line_id, product, code, position))
         return cart_view(conn, cart_id, rows, last_line_id=line_id)
 
     def set_quantity(self, actor: StaffSession, till_id: str, line_id: str, quantity: Decimal) -> CartView:
@@ -228,6 +279,31 @@ def _check_amount_discount_still_allowed(s: Session, actor: StaffSession, line: 
             "errors", "With {quantity} the line's discount would be more than your {limit} % limit. "
                       "Take the discount off first, or ask a manager."),
             quantity=str(quantity), limit=str(limit or 0))
+
+
+@dataclass(frozen=True)
+class ScanPreview:
+    """A scan shown before it is written (see :meth:`CheckoutService.preview_scan`)."""
+
+    code: str
+    line_id: str  # the line it adds, or adds one more to
+    view: CartView
+
+
+def _line_to_add_to(rows: list[till_queries.CartLineRow],
+                    product: till_queries.ProductRow) -> till_queries.CartLineRow | None:
+    """The line one more of ``product`` goes onto, if any: the same product at the same
+    price, never a return line or a weighed scale label."""
+    return next((r for r in rows if r.product_id == product.id and r.unit_price == product.price
+                 and r.quantity_milli > 0 and r.original_line_id is None
+                 and not is_in_store_code(r.scanned_code)), None)
+
+
+def _new_line_row(line_id: str, product: till_queries.ProductRow, code: str,
+                  position: int) -> till_queries.CartLineRow:
+    return till_queries.CartLineRow(line_id, product.id, product.sku, product.name, product.unit, 1000,
+                                    product.price, product.tax_code, product.tax_percent, position,
+                                    scanned_code=code)
 
 
 def _cart_to_add_to(conn: sqlite3.Connection, actor: StaffSession, till_id: str,

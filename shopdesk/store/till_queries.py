@@ -69,6 +69,16 @@ def product_by_id(conn: sqlite3.Connection, product_id: str) -> ProductRow | Non
     return ProductRow(*row) if row else None
 
 
+def product_by_barcode_key(conn: sqlite3.Connection, lookup_key: str) -> ProductRow | None:
+    """The product a barcode belongs to, by its normalised key (``barcode_lookup_key``)."""
+    row = conn.execute(
+        f"SELECT {PRODUCT_COLUMNS} FROM barcodes b JOIN products p ON p.id = b.product_id"
+        " JOIN tax_rates t ON t.id = p.tax_rate_id WHERE b.lookup_key = ?",
+        (lookup_key,),
+    ).fetchone()
+    return ProductRow(*row) if row else None
+
+
 def store_pricing(conn: sqlite3.Connection) -> tuple[str, str, bool] | None:
     row = conn.execute("SELECT currency, locale, prices_include_tax FROM store_settings LIMIT 1").fetchone()
     return (row[0], row[1], bool(row[2])) if row else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
 from sqlalchemy import select
@@ -38,17 +37,6 @@ def log_in(qtbot, store, username: str, password: str) -> AppContext:
     assert dialog.session is not None, dialog.error.text()
     ctx.staff = dialog.session
     return ctx
-
-
-@pytest.fixture
-def window(qtbot, store, products):
-    ctx = log_in(qtbot, store, "cashier", "demo-cashier")
-    main = MainWindow(ctx)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    return main
 
 
 def when_dialog_opens(qtbot, action, timeout_ms: int = 5000) -> list:

@@ -15,7 +15,7 @@ from shopdesk.services.customers import CustomerDraft, CustomerService
 from shopdesk.services.payments import PaymentService, Tender
 from shopdesk.services.returns import ReturnsService
 from shopdesk.store.models import AuditEntry, Sale
-from tests.gui.test_first_sale import SCANNER_DELAY_MS, window  # noqa: F401  (the logged-in window)
+from tests.gui.test_first_sale import SCANNER_DELAY_MS
 
 BREAD, SOAP = "036000291452", "96385074"
 
@@ -47,7 +47,7 @@ def earlier_sale(store, staff, till_id):
     return checkout.pay_cash(staff, till_id, 1299)
 
 
-def test_f11_scan_receipt_return_one_bread_and_refund_cash(qtbot, window, store, products):  # noqa: F811
+def test_f11_scan_receipt_return_one_bread_and_refund_cash(qtbot, window, store, products):
     from shopdesk.gui.returns_dialog import ReturnsDialog
 
     checkout = window.checkout
@@ -95,7 +95,7 @@ def test_f11_scan_receipt_return_one_bread_and_refund_cash(qtbot, window, store,
         assert stock.on_hand(s, products["BREAD"], stock.location_id(s, "FLOOR")) == 10 - 3 + 1
 
 
-def test_damaged_line_and_the_cart_remembers_what_is_already_taken_back(qtbot, window, store,  # noqa: F811
+def test_damaged_line_and_the_cart_remembers_what_is_already_taken_back(qtbot, window, store,
                                                                           products):
     from shopdesk.gui.returns_dialog import ReturnsDialog
 
@@ -128,7 +128,7 @@ def test_damaged_line_and_the_cart_remembers_what_is_already_taken_back(qtbot, w
     checkout.findChild(type(checkout.pay_button), "returnButton").click()
 
 
-def test_return_without_receipt_asks_for_a_manager_pin(qtbot, window, store, products, manager):  # noqa: F811
+def test_return_without_receipt_asks_for_a_manager_pin(qtbot, window, store, products, manager):
     from shopdesk.gui.returns_dialog import ApprovalDialog, NoReceiptDialog, ReturnsDialog
 
     checkout = window.checkout
@@ -173,7 +173,7 @@ def sale_of(store, staff, till_id, codes, customer_id=None):
     return PaymentService(store).pay(staff, till_id, [Tender("cash", view.total)])
 
 
-def test_search_by_customer_lists_only_their_sale(qtbot, window, store, products):  # noqa: F811
+def test_search_by_customer_lists_only_their_sale(qtbot, window, store, products):
     from shopdesk.gui.customer_dialogs import CustomerDialog
     from shopdesk.gui.returns_dialog import ReturnsDialog
 
