@@ -22,15 +22,12 @@ class CartTableModel(QAbstractTableModel):
         self._headers = (self.tr("Item"), self.tr("Qty"), self.tr("Unit price"), self.tr("Total"))
 
     def set_cart(self, view: CartView) -> None:
-        # Each cell's text is formatted once here, not on every paint (a scan repaints the
-        # table; babel formatting per cell was most of a scan's time on screen).
-        self._texts = [
-            (self._item_text(line, view), format_quantity(line.quantity, view.locale),
-             format_money(line.unit_price, view.currency, view.locale),
-             format_money(line.amount, view.currency, view.locale))
-            for line in view.lines
-        ]
+        # Each cell's text is formatted here, not on every paint (a scan repaints the table),
+        # and a line whose values did not change keeps the texts it had (a scan changes one).
         old = self._view
+        previous = (dict(zip(old.lines, self._texts, strict=True))
+                    if old is not None and (old.currency, old.locale) == (view.currency, view.locale) else {})
+        self._texts = [previous.get(line) or self._line_texts(line, view) for line in view.lines]
         if old is not None and len(old.lines) == len(view.lines) and all(
                 a.line_id == b.line_id for a, b in zip(old.lines, view.lines, strict=True)):
             self._view = view  # same lines: only values changed
@@ -47,6 +44,11 @@ class CartTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._view = view
         self.endResetModel()
+
+    def _line_texts(self, line: CartLineView, view: CartView) -> tuple[str, str, str, str]:
+        return (self._item_text(line, view), format_quantity(line.quantity, view.locale),
+                format_money(line.unit_price, view.currency, view.locale),
+                format_money(line.amount, view.currency, view.locale))
 
     def _item_text(self, line: CartLineView, view: CartView) -> str:
         """The name, marked when the line is a return or carries a discount."""

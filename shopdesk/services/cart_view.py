@@ -7,10 +7,11 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shopdesk.domain.cart import CartTotals, LineInput, line_amount, price_cart
+from shopdesk.domain.cart import CartTotals, LineInput, price_cart
 from shopdesk.domain.discounts import Discount, share_cart_discount
 from shopdesk.domain.errors import NotFound
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
+from shopdesk.domain.money import round_ratio
 from shopdesk.domain.tax import TaxRate as DomainTaxRate
 from shopdesk.store import till_queries
 from shopdesk.store.types import quantity_from_db, quantity_to_db
@@ -85,7 +86,7 @@ def priced_view(cart_id: str | None, rows: list[till_queries.CartLineRow], heade
     own: list[int] = []
     after_own: list[int] = []
     for r in rows:
-        base = line_amount(quantity_from_db(r.quantity_milli), r.unit_price)
+        base = round_ratio(r.quantity_milli * r.unit_price, 1000)  # line_amount, from stored thousandths
         off = Discount(r.discount_kind, Decimal(r.discount_value)).amount_off(base) if r.discount_kind else 0
         own.append(off)
         after_own.append(base - off if base >= 0 else base + off)
@@ -96,11 +97,14 @@ def priced_view(cart_id: str | None, rows: list[till_queries.CartLineRow], heade
     shares = share_cart_discount(cart_off, after_own)
     lines = []
     inputs = []
+    rates: dict[tuple[str, str], DomainTaxRate] = {}  # a cart has a rate or two, not one per line
     for r, off, share in zip(rows, own, shares, strict=True):
         quantity = quantity_from_db(r.quantity_milli)
-        percent = Decimal(r.tax_percent)
-        inputs.append(LineInput(key=r.id, quantity=quantity, unit_price=r.unit_price,
-                                tax=DomainTaxRate(code=r.tax_code, percent=percent), discount=off + share))
+        rate = rates.get((r.tax_code, r.tax_percent))
+        if rate is None:
+            rate = rates[(r.tax_code, r.tax_percent)] = DomainTaxRate(code=r.tax_code, percent=Decimal(r.tax_percent))
+        percent = rate.percent
+        inputs.append(LineInput(key=r.id, quantity=quantity, unit_price=r.unit_price, tax=rate, discount=off + share))
         lines.append((r, quantity, percent, off, share))
     totals = price_cart(inputs, prices_include_tax=prices_include_tax)
     amounts = {p.key: p.amount for p in totals.lines}
