@@ -42,11 +42,14 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_REPORTS = "view_reports"
+    TAKE_ORDERS = "take_orders"  # orders to ship: create, record payments, cancel unpaid ones
+    FULFIL_ORDERS = "fulfil_orders"  # pick, pack, ship, mark delivered
+    SHIP_UNPAID = "ship_unpaid"  # let an unpaid order (not cash on delivery) go
 
 
-_CASHIER = {Permission.SELL, Permission.VOID_LINE}
+_CASHIER = {Permission.SELL, Permission.VOID_LINE, Permission.TAKE_ORDERS}
 _CLERK = {Permission.RECEIVE_STOCK, Permission.ADJUST_STOCK, Permission.TRANSFER_STOCK,
-          Permission.COUNT_STOCK}
+          Permission.COUNT_STOCK, Permission.FULFIL_ORDERS}
 _MANAGER = _CASHIER | _CLERK | {
     Permission.PRICE_OVERRIDE,
     Permission.OPEN_DRAWER,
@@ -55,6 +58,7 @@ _MANAGER = _CASHIER | _CLERK | {
     Permission.VIEW_REPORTS,
     Permission.ORDER_STOCK,
     Permission.APPROVE_STOCKTAKE,
+    Permission.SHIP_UNPAID,
 }
 _OWNER = _MANAGER | {Permission.MANAGE_STAFF, Permission.MANAGE_SETTINGS}
 

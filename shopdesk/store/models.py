@@ -380,4 +380,4 @@ class CartDraftLine(Keyed, Base):
 
 # The stockroom's documents share this Base; importing them here keeps one complete
 # metadata for Alembic and for every caller that imports the models.
-from shopdesk.store import counter_models, stockroom_models  # noqa: E402, F401
+from shopdesk.store import counter_models, order_models, stockroom_models  # noqa: E402, F401

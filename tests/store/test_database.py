@@ -261,3 +261,35 @@ def test_upgrade_from_0006_adds_the_store_logo_without_copying_store_settings(db
             raw.execute("UPDATE store_settings SET logo_image_id = 'no-such-image' WHERE id = 's1'")
     finally:
         db.close()
+
+
+def test_upgrade_from_0007_adds_orders_and_seeds_carriers_for_the_stores_country(db_path):
+    """A 0007 database with a store keeps it; orders tables arrive empty, carriers and parcel
+    types are seeded, the post's S10 country taken from the store's locale."""
+    engine = make_engine(db_path)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade_to_head(engine, db_path, revision="0007")
+    t = "'2025-01-01T00:00:00+00:00'"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO store_settings (id, name, address, tax_id, currency, locale, prices_include_tax,"
+            f" receipt_footer, receipt_printer, cash_rounding_step, created_at, updated_at) VALUES ('s1',"
+            f" 'Old Shop', 'Main St 1', '', 'EUR', 'de_DE', 1, 'Danke', 'none', 5, {t}, {t})")
+    engine.dispose()
+
+    db = open_database(db_path)
+    try:
+        assert migrations.current_revision(db.engine) == migrations.head_revision()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT name FROM store_settings").scalar() == "Old Shop"
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM orders").scalar() == 0
+            assert conn.exec_driver_sql(
+                "SELECT s10, s10_service, s10_country FROM carrier_profiles WHERE code = 'POST'").one() \
+                == (1, "RR", "DE")
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM parcel_types").scalar() == 4
+        with pytest.raises(sqlite3.IntegrityError), db.raw_transaction() as raw:
+            raw.execute("INSERT INTO stock_reservations (order_line_id, order_id, product_id, location_id, quantity)"
+                        " VALUES ('x', 'y', 'z', 'w', 1000)")
+    finally:
+        db.close()
