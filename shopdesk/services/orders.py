@@ -426,7 +426,7 @@ def change_state(s: Session, actor: StaffSession | None, order: Order, action: O
                      from_state=before.value, to_state=after.value, note=(note or "").strip()[:2000]))
     if action in (OrderAction.PICK, OrderAction.SHIP) and not money.paid_in_full and not money.cash_on_delivery:
         audit.record(s, actor, "order.let_go_unpaid", entity_type="order", entity_id=order.id,
-                     number=order.number, action=action.value, due=order.grand_total - order.paid_total)
+                     number=order.number, step=action.value, due=order.grand_total - order.paid_total)
     return after
 
 

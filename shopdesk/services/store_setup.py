@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shopdesk.domain.errors import StateError, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
@@ -18,6 +18,7 @@ from shopdesk.services.auth import new_user
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.store.database import Database
 from shopdesk.store.models import Location, StoreSettings, TaxRate, Till
+from shopdesk.store.order_models import CarrierProfile
 
 # Stock locations every store has. Virtual ones are the other side of each movement.
 DEFAULT_LOCATIONS = (
@@ -124,6 +125,11 @@ def initialize_store(db: Database, setup: StoreSetup) -> StaffSession:
                 floor = location
         s.flush()
         s.add(Till(code="T1", name="Till 1", location_id=floor.id))
+        # The carriers seeded by the migration came before the store: the post's S10
+        # numbers carry the store's country (en_GB → GB), editable in the settings.
+        country = locale.split("_")[1][:2].upper() if "_" in locale else ""
+        s.execute(update(CarrierProfile).where(CarrierProfile.s10.is_(True), CarrierProfile.s10_country == "")
+                  .values(s10_country=country))
         s.add(owner)
         s.flush()
         actor = StaffSession(owner.id, owner.username, owner.display_name, Role.OWNER)
