@@ -10,7 +10,10 @@ from shopdesk.printing.receipt_text import DEFAULT_LABELS
 from shopdesk.services.auth import AuthService
 from shopdesk.services.catalog import CatalogService
 from shopdesk.services.catalog_search import CatalogSearch
+from shopdesk.services.carriers import CarrierService
 from shopdesk.services.checkout import CheckoutService
+from shopdesk.services.fulfilment import FulfilmentService
+from shopdesk.services.orders import OrderService
 from shopdesk.services.receipts import ReceiptService
 from shopdesk.services.staff_session import StaffSession
 from shopdesk.services.store_settings import StoreInfo, TillInfo, store_info, till_by_code
@@ -31,6 +34,9 @@ class AppContext:
     checkout: CheckoutService = field(init=False)
     search: CatalogSearch = field(init=False)
     receipts: ReceiptService = field(init=False)
+    orders: OrderService = field(init=False)
+    fulfilment: FulfilmentService = field(init=False)
+    carriers: CarrierService = field(init=False)
     staff: StaffSession | None = None
     _store: StoreInfo | None = field(default=None, init=False)
     _till: TillInfo | None = field(default=None, init=False)
@@ -41,6 +47,9 @@ class AppContext:
         self.checkout = CheckoutService(self.db)
         self.search = CatalogSearch(self.db)
         self.receipts = ReceiptService(self.db, labels=receipt_labels())
+        self.orders = OrderService(self.db)
+        self.fulfilment = FulfilmentService(self.db)
+        self.carriers = CarrierService(self.db)
 
     @property
     def store(self) -> StoreInfo:
