@@ -19,7 +19,7 @@ LOW_STOCK_COLOUR = QColor("#b00020")
 
 
 class CatalogModel(QAbstractItemModel):
-    NAME, SKU, BRAND, CATEGORY, PRICE, ON_HAND, REORDER, ACTIVE = range(8)
+    NAME, SKU, BRAND, CATEGORY, PRICE, ON_HAND, AVAILABLE, REORDER, ACTIVE = range(9)
     SORTABLE = {NAME: "name", SKU: "sku", PRICE: "price"}
     PRODUCT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -33,7 +33,8 @@ class CatalogModel(QAbstractItemModel):
         self._at_end = False
         self._children: dict[int, list[CatalogRow]] = {}
         self._headers = (self.tr("Name"), self.tr("SKU"), self.tr("Brand"), self.tr("Category"),
-                         self.tr("Price"), self.tr("On hand"), self.tr("Reorder at"), self.tr("Active"))
+                         self.tr("Price"), self.tr("On hand"), self.tr("Available"), self.tr("Reorder at"),
+                         self.tr("Active"))
 
     # -- loading -----------------------------------------------------------------------------
     def set_filter(self, flt: CatalogFilter) -> None:
@@ -138,11 +139,13 @@ class CatalogModel(QAbstractItemModel):
             return self._display(row, column)
         if role == self.PRODUCT_ID_ROLE:
             return row.product_id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.PRICE, self.ON_HAND, self.REORDER):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.PRICE, self.ON_HAND, self.AVAILABLE, self.REORDER):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.ON_HAND and row.reorder_point is not None \
                 and row.on_hand <= row.reorder_point:
             return LOW_STOCK_COLOUR
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.AVAILABLE and row.reserved:
+            return self.tr("%1 reserved for orders to ship").replace("%1", format_quantity(row.reserved, self.locale))
         return None
 
     def _display(self, row: CatalogRow, column: int) -> str:
@@ -158,6 +161,8 @@ class CatalogModel(QAbstractItemModel):
             return format_money(row.price, self.currency, self.locale)
         if column == self.ON_HAND:
             return format_quantity(row.on_hand, self.locale)
+        if column == self.AVAILABLE:
+            return format_quantity(row.available, self.locale)
         if column == self.REORDER:
             return "" if row.reorder_point is None else format_quantity(row.reorder_point, self.locale)
         if column == self.ACTIVE:

@@ -37,7 +37,7 @@ from shopdesk.gui.context import AppContext
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.payment_dialog import PaymentDialog
 from shopdesk.gui.product_picker import ProductPicker
-from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, ScanKeyRouter
+from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, WARNING, MessageStrip, ScanKeyRouter
 from shopdesk.services.cart_view import CartView
 from shopdesk.services.checkout import ScanPreview
 from shopdesk.services.payments import PaymentService, SaleResult, Tender
@@ -258,6 +258,7 @@ class CheckoutWindow(QWidget):
             self._scan_refused(code, err)
             return
         self._added(view)
+        self._warn_if_reserved(view)
 
     def write_pending_scan(self) -> None:
         """Store the scan that is shown but not yet written; every action calls this first."""
@@ -276,6 +277,24 @@ class CheckoutWindow(QWidget):
         else:
             self.cart = view
             self._select_last_line()
+        self._warn_if_reserved(view)
+
+    def _warn_if_reserved(self, view: CartView) -> None:
+        """Say so when the last line takes units that orders to ship hold (not refused)."""
+        line = next((x for x in view.lines if x.line_id == view.last_line_id), None)
+        if line is None or line.quantity <= 0:
+            return
+        in_cart = sum((x.quantity for x in view.lines if x.product_id == line.product_id and x.quantity > 0),
+                      Decimal(0))
+        held = self.ctx.checkout.reserved_stock(self.ctx.till.till_id, line.product_id, in_cart)
+        if held is not None:
+            QApplication.beep()
+            self.show_message(
+                self.tr("Reserved: %1 of %2 here are held for orders to ship (%3); only %4 are free. "
+                        "Sell it only if the shelf really has more.")
+                .replace("%1", format_quantity(held.reserved, view.locale)).replace("%2", held.name)
+                .replace("%3", ", ".join(held.orders)).replace("%4", format_quantity(max(held.free, Decimal(0)),
+                                                                                     view.locale)), WARNING)
 
     def _show_stored_cart(self) -> None:
         try:

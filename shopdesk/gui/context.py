@@ -8,9 +8,9 @@ from PySide6.QtCore import QCoreApplication
 
 from shopdesk.printing.receipt_text import DEFAULT_LABELS
 from shopdesk.services.auth import AuthService
+from shopdesk.services.carriers import CarrierService
 from shopdesk.services.catalog import CatalogService
 from shopdesk.services.catalog_search import CatalogSearch
-from shopdesk.services.carriers import CarrierService
 from shopdesk.services.checkout import CheckoutService
 from shopdesk.services.fulfilment import FulfilmentService
 from shopdesk.services.orders import OrderService

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-INFO, SUCCESS, ERROR = "info", "success", "error"
+INFO, SUCCESS, WARNING, ERROR = "info", "success", "warning", "error"
 MESSAGE_STYLES = {
     INFO: "background:#eef3fb; color:#1a3d6d;",
     SUCCESS: "background:#e6f4ea; color:#0a5c26;",
+    WARNING: "background:#fff4e0; color:#7a4100; font-weight:bold;",
     ERROR: "background:#fde7e9; color:#8a0012; font-weight:bold;",
 }
 

@@ -45,6 +45,12 @@ class CatalogRow:
     reorder_point: Decimal | None
     variant_count: int
     parent_id: str | None
+    reserved: Decimal = Decimal(0)  # held by open orders to ship
+
+    @property
+    def available(self) -> Decimal:
+        """What can still be sold: on hand less what open orders hold."""
+        return self.on_hand - self.reserved
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,8 @@ SELECT p.id, p.seq, p.sku, p.name, p.brand, COALESCE(c.name, ''), p.price, p.cos
          WHERE b.product_id = p.id AND l.kind = 'internal') AS on_hand,
        p.reorder_point,
        (SELECT count(*) FROM products v WHERE v.parent_id = p.id),
-       p.parent_id
+       p.parent_id,
+       (SELECT COALESCE(SUM(r.quantity), 0) FROM stock_reservations r WHERE r.product_id = p.id) AS reserved
   FROM products p
   JOIN tax_rates t ON t.id = p.tax_rate_id
   LEFT JOIN categories c ON c.id = p.category_id
@@ -74,7 +81,8 @@ _SUBCATEGORIES = """p.category_id IN (
 
 def _row(r: tuple) -> CatalogRow:
     return CatalogRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]),
-                      quantity_from_db(r[11]), None if r[12] is None else quantity_from_db(r[12]), r[13], r[14])
+                      quantity_from_db(r[11]), None if r[12] is None else quantity_from_db(r[12]), r[13], r[14],
+                      quantity_from_db(r[15]))
 
 
 def _conditions(flt: CatalogFilter) -> tuple[list[str], list]:

@@ -154,6 +154,34 @@ class CheckoutService:
         """Write the scan :meth:`preview_scan` showed; the returned view is what was stored."""
         return self.scan(actor, till_id, preview.code, new_line_id=preview.line_id)
 
+    def reserved_stock(self, till_id: str, product_id: str, in_cart: Decimal) -> ReservedStock | None:
+        """When selling ``in_cart`` of a product would take units open orders to ship hold at
+        the till's location: the figures for a warning (the sale is not refused: the shelf
+        may hold more than the books say). None when there is enough free stock."""
+        pooled = self.db.engine.raw_connection()
+        try:
+            conn = pooled.driver_connection
+            row = conn.execute(
+                "SELECT p.name, t.location_id,"
+                "  (SELECT COALESCE(SUM(r.quantity), 0) FROM stock_reservations r"
+                "    WHERE r.product_id = p.id AND r.location_id = t.location_id)"
+                " FROM products p, tills t WHERE p.id = ? AND t.id = ?", (product_id, till_id)).fetchone()
+            if row is None or not row[2]:
+                return None
+            name, location_id, reserved_milli = row
+            (on_hand_milli,) = conn.execute(
+                "SELECT COALESCE(SUM(quantity), 0) FROM stock_balances WHERE product_id = ? AND location_id = ?",
+                (product_id, location_id)).fetchone()
+            on_hand, reserved = quantity_from_db(on_hand_milli), quantity_from_db(reserved_milli)
+            if in_cart <= on_hand - reserved:
+                return None
+            orders = tuple(number for (number,) in conn.execute(
+                "SELECT o.number FROM stock_reservations r JOIN orders o ON o.id = r.order_id"
+                " WHERE r.product_id = ? AND r.location_id = ? ORDER BY o.number LIMIT 3", (product_id, location_id)))
+            return ReservedStock(name, in_cart, on_hand, reserved, orders)
+        finally:
+            pooled.close()
+
     def add_product(self, actor: StaffSession, till_id: str, product_id: str) -> CartView:
         """A product picked from the search (no barcode at hand): add it, or one more of it."""
         actor.require(Permission.SELL)
@@ -279,6 +307,21 @@ def _check_amount_discount_still_allowed(s: Session, actor: StaffSession, line: 
             "errors", "With {quantity} the line's discount would be more than your {limit} % limit. "
                       "Take the discount off first, or ask a manager."),
             quantity=str(quantity), limit=str(limit or 0))
+
+
+@dataclass(frozen=True)
+class ReservedStock:
+    """The cart wants units that open orders to ship hold (see :meth:`CheckoutService.reserved_stock`)."""
+
+    name: str
+    in_cart: Decimal
+    on_hand: Decimal  # at the till's location
+    reserved: Decimal  # of that, held by open orders
+    orders: tuple[str, ...]  # their numbers (the first few)
+
+    @property
+    def free(self) -> Decimal:
+        return self.on_hand - self.reserved
 
 
 @dataclass(frozen=True)
