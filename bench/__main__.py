@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, str] = {
     "search": "bench.search",
     "startup": "bench.startup",
     "stockroom": "bench.stockroom",
+    "orders": "bench.orders",
 }
 
 
