@@ -34,7 +34,7 @@ from shopdesk.services import stock
 from shopdesk.services.auth import AuthService, use_hasher
 from shopdesk.services.carriers import CarrierService
 from shopdesk.services.fulfilment import FulfilmentService
-from shopdesk.services.orders import OrderDraft, OrderLineDraft, OrderService, PaymentDraft
+from shopdesk.services.orders import OrderDraft, OrderLineDraft, OrderService
 from shopdesk.store.database import Database, open_database
 
 PARTS = ("label_batch", "order_lifecycle")

@@ -85,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     import_products.add_argument("--create-categories", action=argparse.BooleanOptionalAction, default=True,
                                  help="create categories the file names that do not exist (default: yes)")
     import_products.add_argument("--dry-run", action="store_true", help="only check the file and show what would change")
+    import_orders = import_sub.add_parser(
+        "orders", help="create orders from a web shop's CSV or JSON export, all or none "
+                       "(format: docs/order-import.md)")
+    _db_option(import_orders, top=False)
+    import_orders.add_argument("file", type=Path, metavar="FILE.csv|FILE.json")
+    import_orders.add_argument("--source", default="webshop", metavar="NAME",
+                               help="the web shop the file comes from; orders already imported from it are "
+                                    "skipped (default: webshop)")
 
     exporter = sub.add_parser("export", help="export data to a file")
     _db_option(exporter, top=False)
@@ -268,6 +276,8 @@ def cmd_import(args) -> int:
     catalog_import.first_owner); rejected rows go to stderr and the exit code is 1."""
     from shopdesk.services.catalog_import import CatalogImport, ImportRejected, first_owner
 
+    if args.import_what == "orders":
+        return cmd_import_orders(args)
     db = _open(args.db)
     try:
         actor = first_owner(db)
@@ -294,6 +304,28 @@ def cmd_import(args) -> int:
     finally:
         db.close()
     print(f"Imported: {result.created} created, {result.updated} updated.")
+    return 0
+
+
+def cmd_import_orders(args) -> int:
+    """``shopdesk import orders FILE [--source NAME]``: every order of the file in one
+    transaction, or none. Acts as the database's first owner (like ``import products``);
+    the problems go to stderr and the exit code is 1."""
+    from shopdesk.services.catalog_import import first_owner
+    from shopdesk.services.order_import import OrderFileRejected, OrderImportService
+
+    db = _open(args.db)
+    try:
+        try:
+            result = OrderImportService(db).import_orders(first_owner(db), args.file, source=args.source)
+        except OrderFileRejected as err:
+            for problem in err.rejects:
+                print(problem, file=sys.stderr)
+            print(f"{len(err.rejects)} problem(s) in {args.file}; nothing was imported.", file=sys.stderr)
+            return 1
+    finally:
+        db.close()
+    print(f"{args.file}: {result.summary()}.")
     return 0
 
 
