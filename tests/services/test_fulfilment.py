@@ -212,3 +212,19 @@ def test_reserved_stock_is_held_by_open_orders_only(store, products, cashier, cl
     with store.reader() as s:
         assert [r.quantity for r in s.scalars(select(StockReservation))] == [4]
     assert keep.state is OrderState.PAID and login(store, "clerk").can
+
+
+def test_cash_on_delivery_is_collected_after_delivery(store, products, cashier, clerk, orders, fulfil, carriers):
+    view = paid_order(orders, cashier, OrderLineDraft(Decimal(1), sku="SOAP"), cash_on_delivery=True)
+    with pytest.raises(ValidationError, match="not a way to pay"):
+        orders.record_payment(cashier, view.order_id, "bitcoin", 100)
+    fulfil.confirm_picked(clerk, [view.order_id])
+    fulfil.pack_scan(clerk, view.order_id, SOAP)
+    fulfil.complete_packing(clerk, view.order_id, parcel_type_id=None, weight_g=300)
+    fulfil.ship(clerk, view.order_id, carriers["LOCAL"].carrier_id, tracking_number="VAN1")
+    fulfil.deliver(clerk, view.order_id, "driver collected cash")
+    with pytest.raises(StateError, match="no payment can be taken now"):
+        orders.record_payment(cashier, view.order_id, "card", 249)  # only the cash the driver collected
+    done = orders.record_payment(cashier, view.order_id, "cod", 249, "driver Sam")
+    assert done.state is OrderState.DELIVERED and done.paid_in_full
+    assert [e.action for e in done.events][-1] == "payment"
