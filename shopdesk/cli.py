@@ -146,6 +146,7 @@ def cmd_init(args) -> int:
 def cmd_demo(args) -> int:
     from shopdesk.services.demo import DEMO_STAFF, add_demo_products, ensure_demo_store
     from shopdesk.services.demo_counter import add_demo_counter
+    from shopdesk.services.demo_orders import add_demo_orders
     from shopdesk.services.demo_stockroom import add_demo_stockroom
     from shopdesk.services.receipts import receipts_folder
 
@@ -160,6 +161,7 @@ def cmd_demo(args) -> int:
         add_demo_products(db, args.products, sales=args.sales, seed=args.seed)
         add_demo_stockroom(db, seed=args.seed)
         add_demo_counter(db)
+        add_demo_orders(db, seed=args.seed)
         took = time.perf_counter() - started
     finally:
         db.close()
@@ -325,7 +327,7 @@ def cmd_import_orders(args) -> int:
             return 1
     finally:
         db.close()
-    print(f"{args.file}: {result.summary()}.")
+    print(result.summary())
     return 0
 
 
