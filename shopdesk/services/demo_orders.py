@@ -12,7 +12,7 @@ from shopdesk.services.auth import AuthService
 from shopdesk.services.carriers import CarrierService
 from shopdesk.services.demo import DEMO_STAFF
 from shopdesk.services.fulfilment import FulfilmentService
-from shopdesk.services.orders import OrderDraft, OrderLineDraft, OrderService, PaymentDraft
+from shopdesk.services.orders import OrderDraft, OrderLineDraft, OrderService
 from shopdesk.store.database import Database
 
 ADDRESSES = (
