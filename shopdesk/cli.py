@@ -105,6 +105,26 @@ def build_parser() -> argparse.ArgumentParser:
     export_products.add_argument("--brand", metavar="NAME", help="only products of this brand")
     export_products.add_argument("--active-only", action="store_true", help="leave out inactive products")
 
+    orders = sub.add_parser("orders", help="orders to ship: shipping labels, packing slips, deliveries")
+    _db_option(orders, top=False)
+    orders_sub = orders.add_subparsers(dest="orders_command", metavar="ACTION", required=True)
+    order_labels = orders_sub.add_parser("labels", help="shipping labels of shipped orders: PDF (4x6 in or A6) "
+                                                        "or ZPL for thermal printers")
+    _db_option(order_labels, top=False)
+    order_labels.add_argument("orders", nargs="+", metavar="ORDER", help="order number (SO-000012 or 12) or "
+                                                                       "tracking number")
+    order_labels.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.zpl")
+    order_labels.add_argument("--size", choices=("4x6", "a6"), default="4x6")
+    order_labels.add_argument("--dpmm", type=int, default=8, help="ZPL printer density: 8 (203 dpi) or 12 (300 dpi)")
+    slips = orders_sub.add_parser("slips", help="packing slips of orders as one PDF")
+    _db_option(slips, top=False)
+    slips.add_argument("orders", nargs="+", metavar="ORDER")
+    slips.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    delivered = orders_sub.add_parser("delivered", help="a carrier's tracking-status CSV (tracking number, "
+                                                        "status[, date]): parcels delivered are marked so")
+    _db_option(delivered, top=False)
+    delivered.add_argument("file", type=Path, metavar="FILE.csv")
+
     labels = sub.add_parser("labels", help="shelf / barcode labels as PDF for products given by SKU or barcode")
     _db_option(labels, top=False)
     labels.add_argument("codes", nargs="+", metavar="SKU_OR_BARCODE")
@@ -345,6 +365,43 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_orders(args) -> int:
+    """``shopdesk orders labels|slips|delivered``: acts as the database's first owner."""
+    from shopdesk.services.catalog_import import first_owner
+    from shopdesk.services.fulfilment import FulfilmentService
+    from shopdesk.services.orders import OrderService
+
+    db = _open(args.db)
+    try:
+        actor = first_owner(db)
+        fulfil = FulfilmentService(db)
+        if args.orders_command == "delivered":
+            result = fulfil.import_delivery_statuses(actor, args.file)
+            print(f"{len(result.delivered)} order(s) delivered"
+                  + (f" ({', '.join(result.delivered)})" if result.delivered else "")
+                  + f"; {len(result.unchanged)} row(s) not delivered yet or already done;"
+                  f" {len(result.unknown)} tracking number(s) of no shipped order.")
+            return 0
+        ids = [OrderService(db).find(actor, text).order_id for text in args.orders]
+        if args.orders_command == "slips":
+            from shopdesk.printing.packing_slip import render_packing_slips
+
+            pages = render_packing_slips(fulfil.packing_slips(ids), args.out)
+        elif args.out.suffix.lower() == ".zpl":
+            from shopdesk.printing.shipping_labels import render_zpl
+
+            args.out.write_text(render_zpl(fulfil.label_data(ids), dpmm=args.dpmm, size=args.size), encoding="utf-8")
+            pages = len(ids)
+        else:
+            from shopdesk.printing.shipping_labels import render_shipping_labels
+
+            pages = render_shipping_labels(fulfil.label_data(ids), args.out, args.size)
+    finally:
+        db.close()
+    print(f"Wrote {pages} page(s) to {args.out}.")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from shopdesk.gui.app import run_app
 
@@ -383,7 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"init": cmd_init, "demo": cmd_demo, "stock": cmd_stock, "import": cmd_import,
-                "export": cmd_export, "labels": cmd_labels, None: cmd_gui}
+                "export": cmd_export, "labels": cmd_labels, "orders": cmd_orders, None: cmd_gui}
     try:
         return handlers[args.command](args)
     except ShopDeskError as err:
