@@ -22,6 +22,7 @@ from shopdesk.gui.catalog_window import CatalogWindow
 from shopdesk.gui.checkout_window import CheckoutWindow
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.login_dialog import LoginDialog
+from shopdesk.gui.orders_window import OrdersWindow
 from shopdesk.gui.receiving_window import ReceivingWindow
 from shopdesk.gui.settings_dialog import SettingsDialog
 from shopdesk.gui.stock_window import StockWindow
@@ -50,7 +51,10 @@ class MainWindow(QMainWindow):
         self._add_area(self.tr("Receiving"), self.receiving)
         self.stocktakes = StocktakeWindow(ctx, self)
         self._add_area(self.tr("Stocktakes"), self.stocktakes)
+        self.orders = OrdersWindow(ctx, self)
+        self._add_area(self.tr("Orders"), self.orders)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._area_shown)
         self.nav.setCurrentRow(0)
 
         central = QWidget(self)
@@ -76,6 +80,12 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(page)
         QListWidgetItem(title, self.nav)
 
+    def _area_shown(self, row: int) -> None:
+        # Orders change from other areas and machines: their lists are read again when shown.
+        page = self.pages.widget(row)
+        if page is self.orders:
+            page.reload()
+
     def _build_menus(self) -> None:
         session_menu = self.menuBar().addMenu(self.tr("&Session"))
         switch = QAction(self.tr("&Switch user…"), self)
@@ -91,6 +101,9 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction(self.tr("Store &settings…"), self)
         self.settings_action.triggered.connect(self.open_settings)
         store_menu.addAction(self.settings_action)
+        self.carriers_action = QAction(self.tr("&Carriers…"), self)
+        self.carriers_action.triggered.connect(self.open_carriers)
+        store_menu.addAction(self.carriers_action)
         self.till_menu = TillMenu(self)  # Open till, cash in/out, no sale, X report, close (Z)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About ShopDesk"), self)
@@ -106,6 +119,7 @@ class MainWindow(QMainWindow):
         self.db_label.setText(self.tr("Database: %1").replace("%1", str(self.ctx.db.path)))
         # Mirrors the permission the service enforces; hiding is a courtesy, not the check.
         self.settings_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_SETTINGS)))
+        self.carriers_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_SETTINGS)))
         self.till_menu.refresh()
 
     def closeEvent(self, event) -> None:
@@ -122,11 +136,18 @@ class MainWindow(QMainWindow):
             self.stock.refresh_permissions()
             self.receiving.reload()
             self.stocktakes.reload_counts()
+            self.orders.reload()
             self.checkout.reload()
 
     def open_settings(self) -> None:
         if SettingsDialog(self.ctx, self).exec():
             self.setWindowTitle(self.tr("ShopDesk — %1").replace("%1", self.ctx.store.name))
+        self.checkout.focus_scan()
+
+    def open_carriers(self) -> None:
+        from shopdesk.gui.carriers_dialog import CarriersDialog
+
+        CarriersDialog(self.ctx, self).exec()
         self.checkout.focus_scan()
 
     def show_about(self) -> None:
