@@ -307,6 +307,7 @@ class SaleLine(Keyed, Base):
     # A return line (negative quantity) names the line it returns and where the stock went.
     original_line_id: Mapped[str | None] = mapped_column(ForeignKey("sale_lines.id"), index=True)
     return_location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
+    suggested: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # from the recommendation panel
 
     __table_args__ = (UniqueConstraint("sale_id", "line_no", name="uq_sale_lines_sale_line_no"),)
 
@@ -376,8 +377,9 @@ class CartDraftLine(Keyed, Base):
     discount_value: Mapped[Decimal | None] = mapped_column(DecimalText)
     original_line_id: Mapped[str | None] = mapped_column(ForeignKey("sale_lines.id"))  # a return line
     return_location_code: Mapped[str] = mapped_column(String(32), default="")
+    suggested: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # added from the panel
 
 
 # The stockroom's documents share this Base; importing them here keeps one complete
 # metadata for Alembic and for every caller that imports the models.
-from shopdesk.store import counter_models, order_models, stockroom_models  # noqa: E402, F401
+from shopdesk.store import counter_models, order_models, review_models, stockroom_models  # noqa: E402, F401

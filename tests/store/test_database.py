@@ -293,3 +293,50 @@ def test_upgrade_from_0007_adds_orders_and_seeds_carriers_for_the_stores_country
                         " VALUES ('x', 'y', 'z', 'w', 1000)")
     finally:
         db.close()
+
+
+def test_upgrade_from_0008_adds_reviews_and_marks_old_sale_lines_not_suggested_in_place(db_path):
+    engine = make_engine(db_path)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade_to_head(engine, db_path, revision="0008")
+    t = "'2025-01-01T00:00:00+00:00'"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO locations (id, code, name, kind, created_at, updated_at) VALUES"
+            f" ('l1', 'FLOOR', 'Shop floor', 'internal', {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO users (id, username, display_name, role, password_hash, failed_attempts, active,"
+            f" created_at, updated_at) VALUES ('u1', 'o', 'O', 'owner', 'x', 0, 1, {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO tills (id, code, name, location_id, last_receipt_no, created_at, updated_at)"
+            f" VALUES ('t1', 'T1', 'Till 1', 'l1', 1, {t}, {t})")
+        conn.exec_driver_sql(f"INSERT INTO tax_rates (id, code, name, percent, active, created_at, updated_at)"
+                             f" VALUES ('x1', 'STD', 'Std', '20', 1, {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO products (id, seq, sku, name, description, brand, attributes, price, cost, tax_rate_id,"
+            f" unit, active, options, created_at, updated_at) VALUES ('p1', 1, 'A', 'A', '', '', '{{}}', 100, 0,"
+            f" 'x1', 'piece', 1, '{{}}', {t}, {t})")
+        conn.exec_driver_sql(
+            f"INSERT INTO sales (id, receipt_number, till_id, user_id, currency, prices_include_tax, net_total,"
+            f" tax_total, grand_total, created_at, completed_at, kind, cart_discount, rounding) VALUES ('s1',"
+            f" 'T1-000001', 't1', 'u1', 'EUR', 1, 83, 17, 100, {t}, {t}, 'sale', 0, 0)")
+        conn.exec_driver_sql(
+            "INSERT INTO sale_lines (id, sale_id, line_no, product_id, description, quantity, unit_price, discount,"
+            " tax_code, tax_percent, net, tax, gross) VALUES ('sl1', 's1', 1, 'p1', 'A', 1000, 100, 0, 'STD', '20',"
+            " 83, 17, 100)")
+        (rootpage,) = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'sale_lines'").one()
+    engine.dispose()
+
+    db = open_database(db_path)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT suggested FROM sale_lines").scalar() == 0
+            assert conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'sale_lines'").scalar() \
+                == rootpage
+        with pytest.raises(sqlite3.IntegrityError), db.raw_transaction() as raw:
+            raw.execute(f"INSERT INTO reviews (id, product_id, rating, title, body, status, reject_reason, reply,"
+                        f" source, reviewer_name, created_at, updated_at) VALUES ('r1', 'p1', 6, '', '', 'pending',"
+                        f" '', '', 'counter', '', {t}, {t})")
+    finally:
+        db.close()
