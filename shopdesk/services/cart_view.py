@@ -36,6 +36,7 @@ class CartLineView:
     original_line_id: str | None = None  # a return line: the sale line it gives back
     return_location_code: str = ""
     scanned_code: str = ""  # the code read at the till ("" when picked from the search)
+    suggested: bool = False  # added from the recommendation panel
 
     @property
     def is_return(self) -> bool:
@@ -113,7 +114,7 @@ def priced_view(cart_id: str | None, rows: list[till_queries.CartLineRow], heade
         tuple(CartLineView(r.id, r.product_id, r.sku, r.name, r.unit, quantity, r.unit_price, amounts[r.id],
                            r.tax_code, percent, off + share, off, r.discount_kind,
                            Decimal(r.discount_value) if r.discount_value is not None else None,
-                           r.original_line_id, r.return_location_code, r.scanned_code)
+                           r.original_line_id, r.return_location_code, r.scanned_code, bool(r.suggested))
               for r, quantity, percent, off, share in lines),
         totals, currency, locale, prices_include_tax, last_line_id,
         customer_id=header.customer_id if header else None, note=header.note if header else "",
@@ -130,7 +131,8 @@ def stored_rows(view: CartView) -> tuple[list[till_queries.CartLineRow], till_qu
         line.line_id, line.product_id, line.sku, line.name, line.unit, quantity_to_db(line.quantity),
         line.unit_price, line.tax_code, str(line.tax_percent), position, line.discount_kind,
         str(line.discount_value) if line.discount_value is not None else None, line.original_line_id,
-        line.return_location_code, line.scanned_code) for position, line in enumerate(view.lines, start=1)]
+        line.return_location_code, line.scanned_code, int(line.suggested))
+        for position, line in enumerate(view.lines, start=1)]
     header = None
     if view.cart_id is not None:
         header = till_queries.CartHeader(

@@ -182,20 +182,23 @@ class CheckoutService:
         finally:
             pooled.close()
 
-    def add_product(self, actor: StaffSession, till_id: str, product_id: str) -> CartView:
-        """A product picked from the search (no barcode at hand): add it, or one more of it."""
+    def add_product(self, actor: StaffSession, till_id: str, product_id: str, *, suggested: bool = False) -> CartView:
+        """A product picked from the search (no barcode at hand) or from the recommendation
+        panel (``suggested``: the line and then the sale line are marked, for the attach
+        rate): add it, or one more of it."""
         actor.require(Permission.SELL)
         with self.db.raw_transaction(durable=False) as conn:  # a cart change, not a sale
             product = till_queries.product_by_id(conn, product_id)
             if product is None:
                 raise NotFound(QT_TRANSLATE_NOOP("errors", "The product no longer exists."))
-            return self._add_one(conn, actor, till_id, product, "")
+            return self._add_one(conn, actor, till_id, product, "", suggested=suggested)
 
     @staticmethod
     def _add_one(conn: sqlite3.Connection, actor: StaffSession, till_id: str,
-                 product: till_queries.ProductRow, code: str, new_line_id: str | None = None) -> CartView:
+                 product: till_queries.ProductRow, code: str, new_line_id: str | None = None, *,
+                 suggested: bool = False) -> CartView:
         cart_id, rows = _cart_to_add_to(conn, actor, till_id, product)
-        same = _line_to_add_to(rows, product)
+        same = None if suggested else _line_to_add_to(rows, product)
         if same is not None:
             line_id = same.id
             quantity = _check_quantity(quantity_from_db(same.quantity_milli) + 1, "piece")
@@ -204,8 +207,9 @@ class CheckoutService:
         else:
             line_id = new_line_id or new_id()
             position = max((r.position for r in rows), default=0) + 1
-            till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, 1000, product.price, code)
-            rows.append(_new_line_row(line_id, product, code, position))
+            till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, 1000, product.price, code,
+                                          suggested)
+            rows.append(_new_line_row(line_id, product, code, position)._replace(suggested=int(suggested)))
         return cart_view(conn, cart_id, rows, last_line_id=line_id)
 
     def set_quantity(self, actor: StaffSession, till_id: str, line_id: str, quantity: Decimal) -> CartView:
@@ -445,5 +449,5 @@ def _add_in_store_line(conn: sqlite3.Connection, actor: StaffSession, till_id: s
     till_queries.insert_cart_line(conn, line_id, cart_id, position, product.id, milli, unit_price, code)
     rows.append(till_queries.CartLineRow(
         line_id, product.id, product.sku, product.name, product.unit, milli, unit_price,
-        product.tax_code, product.tax_percent, position))
+        product.tax_code, product.tax_percent, position, scanned_code=code))
     return cart_view(conn, cart_id, rows, last_line_id=line_id)

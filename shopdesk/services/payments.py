@@ -174,7 +174,7 @@ class PaymentService:
                 "description": line.name, "quantity": quantity_to_db(line.quantity), "unit_price": line.unit_price,
                 "discount": p.discount, "tax_code": line.tax_code, "tax_percent": str(line.tax_percent),
                 "net": p.net, "tax": p.tax, "gross": p.gross, "original_line_id": line.original_line_id,
-                "return_location_id": back_to,
+                "return_location_id": back_to, "suggested": int(line.suggested),
             })
         payments = [{"id": new_id(), "sale_id": sale_id, "tender": t.code, "amount": t.amount,
                      "tendered": t.tendered, "change": t.change, "created_at": now, "card_type": t.card_type,

@@ -41,6 +41,7 @@ class CartLineRow(NamedTuple):
     original_line_id: str | None = None
     return_location_code: str = ""
     scanned_code: str = ""
+    suggested: int = 0  # added from the recommendation panel
 
 
 class CartHeader(NamedTuple):
@@ -116,7 +117,7 @@ def create_cart(conn: sqlite3.Connection, cart_id: str, till_id: str, user_id: s
 _CART_LINES = """
 SELECT l.id, l.product_id, p.sku, p.name, p.unit, l.quantity, l.unit_price,
        COALESCE(o.tax_code, t.code), COALESCE(o.tax_percent, t.percent), l.position,
-       l.discount_kind, l.discount_value, l.original_line_id, l.return_location_code, l.scanned_code
+       l.discount_kind, l.discount_value, l.original_line_id, l.return_location_code, l.scanned_code, l.suggested
   FROM cart_draft_lines l
   JOIN products p ON p.id = l.product_id
   JOIN tax_rates t ON t.id = p.tax_rate_id
@@ -136,11 +137,11 @@ def set_line_quantity(conn: sqlite3.Connection, line_id: str, quantity_milli: in
 
 
 def insert_cart_line(conn: sqlite3.Connection, line_id: str, cart_id: str, position: int, product_id: str,
-                     quantity_milli: int, unit_price: int, scanned_code: str) -> None:
+                     quantity_milli: int, unit_price: int, scanned_code: str, suggested: bool = False) -> None:
     conn.execute(
-        "INSERT INTO cart_draft_lines (id, cart_id, position, product_id, quantity, unit_price, scanned_code)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (line_id, cart_id, position, product_id, quantity_milli, unit_price, scanned_code),
+        "INSERT INTO cart_draft_lines (id, cart_id, position, product_id, quantity, unit_price, scanned_code,"
+        " suggested) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (line_id, cart_id, position, product_id, quantity_milli, unit_price, scanned_code, int(suggested)),
     )
 
 
@@ -160,7 +161,7 @@ def next_receipt(conn: sqlite3.Connection, till_id: str, now: str) -> tuple[str,
 
 _SALE_DEFAULTS = {"kind": "sale", "session_id": None, "customer_id": None, "original_sale_id": None,
                   "cart_discount": 0, "rounding": 0}
-_LINE_DEFAULTS = {"original_line_id": None, "return_location_id": None}
+_LINE_DEFAULTS = {"original_line_id": None, "return_location_id": None, "suggested": 0}
 _PAYMENT_DEFAULTS = {"card_type": "", "reference": ""}
 
 
@@ -175,9 +176,9 @@ def insert_sale(conn: sqlite3.Connection, sale: dict, lines: Sequence[dict], pay
     )
     conn.executemany(
         "INSERT INTO sale_lines (id, sale_id, line_no, product_id, description, quantity, unit_price, discount,"
-        " tax_code, tax_percent, net, tax, gross, original_line_id, return_location_id) VALUES (:id, :sale_id,"
-        " :line_no, :product_id, :description, :quantity, :unit_price, :discount, :tax_code, :tax_percent, :net,"
-        " :tax, :gross, :original_line_id, :return_location_id)",
+        " tax_code, tax_percent, net, tax, gross, original_line_id, return_location_id, suggested) VALUES (:id,"
+        " :sale_id, :line_no, :product_id, :description, :quantity, :unit_price, :discount, :tax_code,"
+        " :tax_percent, :net, :tax, :gross, :original_line_id, :return_location_id, :suggested)",
         [_LINE_DEFAULTS | line for line in lines],
     )
     conn.executemany(

@@ -140,3 +140,21 @@ def test_a_return_line_cannot_be_turned_into_a_sale_by_changing_its_quantity(sto
     returned = next(line for line in checkout.current_cart(cashier, till.till_id).lines if line.is_return)
     with pytest.raises(ValidationError, match="returned item"):
         checkout.set_quantity(cashier, till.till_id, returned.line_id, Decimal(3))
+
+
+def test_a_line_added_from_the_recommendation_panel_is_marked_on_the_sale(store, products, cashier, till):
+    from sqlalchemy import select
+
+    from shopdesk.services.checkout import CheckoutService
+    from shopdesk.store.models import SaleLine
+
+    checkout = CheckoutService(store)
+    checkout.scan(cashier, till.till_id, "036000291452")  # bread, scanned
+    view = checkout.add_product(cashier, till.till_id, products["SOAP"], suggested=True)
+    assert [(line.sku, line.suggested) for line in view.lines] == [("BREAD", False), ("SOAP", True)]
+    assert checkout.current_cart(cashier, till.till_id).lines == view.lines  # stored as shown
+    sale = checkout.pay_cash(cashier, till.till_id, view.total)
+    with store.reader() as s:
+        marks = {line.product_id: line.suggested for line in
+                 s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.sale_id))}
+    assert marks == {products["BREAD"]: False, products["SOAP"]: True}
