@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer = sub.add_parser("import", help="import data from a file (as the database's first owner)")
     _db_option(importer, top=False)
     import_sub = importer.add_subparsers(dest="import_what", metavar="WHAT", required=True)
+    import_baskets = import_sub.add_parser(
+        "baskets", help="purchase history for the recommender: one basket per line, comma-separated item "
+                        "names or SKUs; unknown names become products; each line one past sale, in order")
+    _db_option(import_baskets, top=False)
+    import_baskets.add_argument("file", type=Path, metavar="FILE.csv")
     import_products = import_sub.add_parser(
         "products", help="create and update products from a CSV file (see shopdesk.services.catalog_import)")
     _db_option(import_products, top=False)
@@ -300,6 +305,8 @@ def cmd_import(args) -> int:
 
     if args.import_what == "orders":
         return cmd_import_orders(args)
+    if args.import_what == "baskets":
+        return cmd_import_baskets(args)
     db = _open(args.db)
     try:
         actor = first_owner(db)
@@ -326,6 +333,21 @@ def cmd_import(args) -> int:
     finally:
         db.close()
     print(f"Imported: {result.created} created, {result.updated} updated.")
+    return 0
+
+
+def cmd_import_baskets(args) -> int:
+    """``shopdesk import baskets FILE``: every basket a past sale, in one transaction."""
+    from shopdesk.services.basket_import import BasketImportService
+    from shopdesk.services.catalog_import import first_owner
+
+    db = _open(args.db)
+    try:
+        result = BasketImportService(db).import_baskets(first_owner(db), args.file)
+    finally:
+        db.close()
+    print(f"Imported {result.baskets} basket(s) with {result.lines} line(s) as past sales "
+          f"{result.first_receipt} … {result.last_receipt}; {result.new_products} new product(s).")
     return 0
 
 
