@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from shopdesk import __version__
 from shopdesk.domain.errors import ShopDeskError
+from shopdesk.gui.background import collect_garbage_on_gui_thread
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.login_dialog import LoginDialog
 from shopdesk.gui.main_window import MainWindow
@@ -62,6 +63,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     install_translations(app)
     register_fonts()
     apply_style(app)
+    collect_garbage_on_gui_thread(app)
     return app
 
 

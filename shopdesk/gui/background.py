@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 
 class _Relay(QObject):
@@ -37,12 +38,17 @@ def run_in_background(
     on_done: Callable[[Any], None],
     on_error: Callable[[Exception], None],
 ) -> None:
-    """Run ``fn`` on the shared thread pool; the callbacks run on the GUI thread."""
+    """Run ``fn`` on the shared thread pool; the callbacks run on the GUI thread.
+
+    The relay is deleted on the GUI thread once it has delivered (deleteLater): left to the
+    garbage collector, which may run on a worker thread, it would be destroyed there.
+    """
     relay = _Relay()
     _live_relays.add(relay)
 
     def finish(callback, value):
         _live_relays.discard(relay)
+        relay.deleteLater()
         callback(value)
 
     relay.done.connect(lambda result: finish(on_done, result))
@@ -83,3 +89,38 @@ class BackgroundJob(QObject):
 
     def cancel(self) -> None:
         self._cancel.set()
+
+
+class GuiThreadGarbageCollector(QObject):
+    """Python's cyclic garbage collection, run only on the GUI thread.
+
+    Left automatic, a collection starts in whichever thread happens to allocate: on a
+    worker thread (a report, an import) it may collect Qt widgets caught in reference
+    cycles and destroy them there, which crashes Qt. Here automatic collection is off and
+    a timer on the GUI thread collects the generations whose thresholds were passed.
+    """
+
+    INTERVAL_MS = 500
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        gc.disable()
+        self.thresholds = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(self.INTERVAL_MS)
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        if counts[0] <= self.thresholds[0]:
+            return
+        generation = 0
+        if counts[1] > self.thresholds[1]:
+            generation = 2 if counts[2] > self.thresholds[2] else 1
+        gc.collect(generation)
+
+
+def collect_garbage_on_gui_thread(app: QObject) -> GuiThreadGarbageCollector:
+    """Install the collector once per application (see :class:`GuiThreadGarbageCollector`)."""
+    found = app.findChild(GuiThreadGarbageCollector)
+    return found if found is not None else GuiThreadGarbageCollector(app)

@@ -21,6 +21,7 @@ from shopdesk.domain.permissions import Permission
 from shopdesk.gui.catalog_window import CatalogWindow
 from shopdesk.gui.checkout_window import CheckoutWindow
 from shopdesk.gui.context import AppContext
+from shopdesk.gui.fulfilment_window import FulfilmentWindow
 from shopdesk.gui.login_dialog import LoginDialog
 from shopdesk.gui.orders_window import OrdersWindow
 from shopdesk.gui.receiving_window import ReceivingWindow
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         self._add_area(self.tr("Stocktakes"), self.stocktakes)
         self.orders = OrdersWindow(ctx, self)
         self._add_area(self.tr("Orders"), self.orders)
+        self.fulfilment = FulfilmentWindow(ctx, self)
+        self._add_area(self.tr("Fulfilment"), self.fulfilment)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.currentRowChanged.connect(self._area_shown)
         self.nav.setCurrentRow(0)
@@ -83,7 +86,7 @@ class MainWindow(QMainWindow):
     def _area_shown(self, row: int) -> None:
         # Orders change from other areas and machines: their lists are read again when shown.
         page = self.pages.widget(row)
-        if page is self.orders:
+        if page in (self.orders, self.fulfilment):
             page.reload()
 
     def _build_menus(self) -> None:
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
             self.receiving.reload()
             self.stocktakes.reload_counts()
             self.orders.reload()
+            self.fulfilment.reload()
             self.checkout.reload()
 
     def open_settings(self) -> None:

@@ -30,3 +30,14 @@ def test_owner_opens_store_carriers(qtbot, store, products):
     main = MainWindow(ctx)
     qtbot.addWidget(main)
     assert main.carriers_action.isEnabled()
+
+
+def test_fulfilment_area_shows_the_queues_when_opened(qtbot, window, store, products):
+    from shopdesk.services.orders import PaymentDraft
+
+    OrderService(store).create(login(store, "manager"), OrderDraft(
+        Address("Ada", city="London", country="GB"), (OrderLineDraft(Decimal(1), sku="SOAP"),),
+        payments=(PaymentDraft("card", 249),)))
+    window.nav.setCurrentRow(area_row(window, "Fulfilment"))
+    assert window.pages.currentWidget() is window.fulfilment
+    qtbot.waitUntil(lambda: "(1)" in window.fulfilment.tabs.tabText(0))
