@@ -23,6 +23,7 @@ from shopdesk.gui.login_dialog import LoginDialog  # noqa: E402
 from shopdesk.gui.main_window import MainWindow  # noqa: E402
 from shopdesk.services.demo import add_demo_products, ensure_demo_store  # noqa: E402
 from shopdesk.services.demo_counter import add_demo_counter  # noqa: E402
+from shopdesk.services.demo_orders import add_demo_orders  # noqa: E402
 from shopdesk.services.demo_stockroom import add_demo_stockroom  # noqa: E402
 from shopdesk.services.goods_intake import GoodsIntakeService  # noqa: E402
 from shopdesk.services.purchasing import PurchaseOrderLineDraft, PurchaseOrderService  # noqa: E402
@@ -42,6 +43,7 @@ def main() -> int:
         add_demo_products(db, 400, sales=0)
         add_demo_stockroom(db)
         add_demo_counter(db)
+        add_demo_orders(db)
         ctx = AppContext(db)
         login = LoginDialog(ctx.auth, ctx.store.name)
         login.username.setText("cashier")
@@ -78,6 +80,7 @@ def main() -> int:
         window.grab().save(str(DOCS / "catalog.png"))
         shoot_receiving(app, window, db, path)
         shoot_stocktake(app, window, db, codes)
+        shoot_orders(app, window)
         window.close()
         db.close()
     return 0
@@ -124,6 +127,20 @@ def shoot_stocktake(app, window: MainWindow, db, codes: list[str]) -> None:
     page.only_combo.setCurrentIndex(page.only_combo.findData("all"))
     app.processEvents()
     window.grab().save(str(DOCS / "stocktake.png"))
+
+
+def shoot_orders(app, window: MainWindow) -> None:
+    """The orders area with a delivered web order and its timeline; fulfilment's pick queue."""
+    window.ctx.staff = window.ctx.auth.login("manager", "demo-manager")
+    window.refresh_status()
+    window.nav.setCurrentRow(window.pages.indexOf(window.orders))
+    window.orders.reload(select_id=window.ctx.orders.find(window.ctx.staff, "SO-000002").order_id)
+    app.processEvents()
+    window.grab().save(str(DOCS / "orders.png"))
+    window.nav.setCurrentRow(window.pages.indexOf(window.fulfilment))
+    window.fulfilment.show_queue("pick")
+    app.processEvents()
+    window.grab().save(str(DOCS / "fulfilment.png"))
 
 
 if __name__ == "__main__":
