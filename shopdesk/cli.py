@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -98,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
     import_orders.add_argument("--source", default="webshop", metavar="NAME",
                                help="the web shop the file comes from; orders already imported from it are "
                                     "skipped (default: webshop)")
+    import_reviews = import_sub.add_parser(
+        "reviews", help="add product reviews from a web shop's CSV or JSON export, all or none "
+                        "(format: docs/review-import.md)")
+    _db_option(import_reviews, top=False)
+    import_reviews.add_argument("file", type=Path, metavar="FILE.csv|FILE.json")
+    import_reviews.add_argument("--source", default="webshop", metavar="NAME",
+                                help="the web shop the file comes from; reviews already imported from it are "
+                                     "skipped, and order ids are those of orders imported from it "
+                                     "(default: webshop)")
 
     exporter = sub.add_parser("export", help="export data to a file")
     _db_option(exporter, top=False)
@@ -129,6 +139,23 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "status[, date]): parcels delivered are marked so")
     _db_option(delivered, top=False)
     delivered.add_argument("file", type=Path, metavar="FILE.csv")
+
+    recommend = sub.add_parser("recommend", help="the recommender: train it, ask it, evaluate it")
+    _db_option(recommend, top=False)
+    recommend_sub = recommend.add_subparsers(dest="recommend_command", metavar="ACTION", required=True)
+    train = recommend_sub.add_parser("train", help="learn from the store's sales, orders and reviews")
+    _db_option(train, top=False)
+    query = recommend_sub.add_parser(
+        "query", help='JSON lines on stdin, {"cart": [names or SKUs], "k": 10, "customer": id}; one JSON line '
+                      'out per query, {"items": [names], "reasons": [...]}')
+    _db_option(query, top=False)
+    evaluate = recommend_sub.add_parser(
+        "evaluate", help="hold out the last 20%% of a basket file's baskets, hide one item of each, and compare "
+                         "the recommender with most-popular and plain co-occurrence cosine")
+    _db_option(evaluate, top=False)
+    evaluate.add_argument("--baskets", type=Path, required=True, metavar="FILE.csv")
+    evaluate.add_argument("--test-fraction", type=float, default=0.2)
+    evaluate.add_argument("--seed", type=int, default=0)
 
     labels = sub.add_parser("labels", help="shelf / barcode labels as PDF for products given by SKU or barcode")
     _db_option(labels, top=False)
@@ -305,6 +332,8 @@ def cmd_import(args) -> int:
 
     if args.import_what == "orders":
         return cmd_import_orders(args)
+    if args.import_what == "reviews":
+        return cmd_import_reviews(args)
     if args.import_what == "baskets":
         return cmd_import_baskets(args)
     db = _open(args.db)
@@ -373,6 +402,28 @@ def cmd_import_orders(args) -> int:
     return 0
 
 
+def cmd_import_reviews(args) -> int:
+    """``shopdesk import reviews FILE [--source NAME]``: every review of the file (pending)
+    in one transaction, or none. Acts as the database's first owner; the problems go to
+    stderr and the exit code is 1."""
+    from shopdesk.services.catalog_import import first_owner
+    from shopdesk.services.review_import import ReviewFileRejected, ReviewImportService
+
+    db = _open(args.db)
+    try:
+        try:
+            result = ReviewImportService(db).import_reviews(first_owner(db), args.file, source=args.source)
+        except ReviewFileRejected as err:
+            for problem in err.rejects:
+                print(problem, file=sys.stderr)
+            print(f"{len(err.rejects)} problem(s) in {args.file}; nothing was imported.", file=sys.stderr)
+            return 1
+    finally:
+        db.close()
+    print(result.summary())
+    return 0
+
+
 def cmd_export(args) -> int:
     from shopdesk.services.catalog_export import category_by_path, export_products_csv
 
@@ -424,6 +475,58 @@ def cmd_orders(args) -> int:
     return 0
 
 
+def cmd_recommend(args) -> int:
+    if args.recommend_command == "evaluate":
+        return cmd_recommend_evaluate(args)
+    from shopdesk.services.recommendations import RecommendationService
+
+    db = _open(args.db)
+    try:
+        service = RecommendationService(db)
+        if args.recommend_command == "train":
+            done = service.train()
+            print(f"Trained on {done.baskets} baskets ({done.lines} lines), {done.items} items, "
+                  f"{done.customers} customers, {done.ratings} ratings in {done.seconds:.1f} s -> {done.path}")
+            return 0
+        service.model()  # load once, and say so now if it was never trained
+        for raw in sys.stdin:
+            if not raw.strip():
+                continue
+            print(json.dumps(_answer_query(service, raw), ensure_ascii=False), flush=True)
+    finally:
+        db.close()
+    return 0
+
+
+def _answer_query(service, raw: str) -> dict:
+    """One line of ``recommend query``: the suggestions, or {"error": ...} for a bad line."""
+    try:
+        query = json.loads(raw)
+        if not isinstance(query, dict) or not isinstance(query.get("cart", []), list):
+            raise ValueError('expected an object like {"cart": ["milk"], "k": 10}')
+        k = int(query.get("k", 10))
+        if not 1 <= k <= 100:
+            raise ValueError("k must be from 1 to 100")
+        cart = [str(item) for item in query.get("cart", [])]
+        customer = query.get("customer")
+        found, _unknown = service.query_names(cart, k=k, customer_id=str(customer) if customer else None)
+    except (ValueError, TypeError) as err:
+        return {"error": str(err), "items": [], "reasons": []}
+    return {"items": [s.name for s in found], "reasons": [s.reason for s in found]}
+
+
+def cmd_recommend_evaluate(args) -> int:
+    from shopdesk.domain.recommend.evaluate import evaluate
+    from shopdesk.services.basket_import import read_baskets
+    from shopdesk.services.recommendations import basket_file_data
+
+    data = basket_file_data(read_baskets(args.baskets))
+    report = evaluate(data, test_fraction=args.test_fraction, seed=args.seed)
+    for method, figures in report.items():
+        print(json.dumps({"method": method, **figures}, ensure_ascii=False), flush=True)
+    return 0
+
+
 def cmd_gui(args) -> int:
     from shopdesk.gui.app import run_app
 
@@ -462,7 +565,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"init": cmd_init, "demo": cmd_demo, "stock": cmd_stock, "import": cmd_import,
-                "export": cmd_export, "labels": cmd_labels, "orders": cmd_orders, None: cmd_gui}
+                "export": cmd_export, "labels": cmd_labels, "orders": cmd_orders, "recommend": cmd_recommend,
+                None: cmd_gui}
     try:
         return handlers[args.command](args)
     except ShopDeskError as err:

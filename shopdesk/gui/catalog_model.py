@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 
 from shopdesk.domain.money import format_money
 from shopdesk.domain.quantity import format_quantity
+from shopdesk.domain.ratings import stars_text
 from shopdesk.services.catalog_browse import CatalogBrowser, CatalogFilter, CatalogRow
 
 NO_PARENT = 0
@@ -19,7 +20,7 @@ LOW_STOCK_COLOUR = QColor("#b00020")
 
 
 class CatalogModel(QAbstractItemModel):
-    NAME, SKU, BRAND, CATEGORY, PRICE, ON_HAND, AVAILABLE, REORDER, ACTIVE = range(9)
+    NAME, SKU, BRAND, CATEGORY, PRICE, ON_HAND, AVAILABLE, REORDER, ACTIVE, RATING = range(10)
     SORTABLE = {NAME: "name", SKU: "sku", PRICE: "price"}
     PRODUCT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -34,7 +35,7 @@ class CatalogModel(QAbstractItemModel):
         self._children: dict[int, list[CatalogRow]] = {}
         self._headers = (self.tr("Name"), self.tr("SKU"), self.tr("Brand"), self.tr("Category"),
                          self.tr("Price"), self.tr("On hand"), self.tr("Available"), self.tr("Reorder at"),
-                         self.tr("Active"))
+                         self.tr("Active"), self.tr("Rating"))
 
     # -- loading -----------------------------------------------------------------------------
     def set_filter(self, flt: CatalogFilter) -> None:
@@ -144,6 +145,8 @@ class CatalogModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == self.ON_HAND and row.reorder_point is not None \
                 and row.on_hand <= row.reorder_point:
             return LOW_STOCK_COLOUR
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.RATING and row.rating_count:
+            return self.tr("%n published review(s)", "", row.rating_count)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.AVAILABLE and row.reserved:
             return self.tr("%1 reserved for orders to ship").replace("%1", format_quantity(row.reserved, self.locale))
         return None
@@ -167,6 +170,8 @@ class CatalogModel(QAbstractItemModel):
             return "" if row.reorder_point is None else format_quantity(row.reorder_point, self.locale)
         if column == self.ACTIVE:
             return self.tr("yes") if row.active else self.tr("no")
+        if column == self.RATING:
+            return stars_text(row.rating_count, row.rating_average)
         return ""
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:

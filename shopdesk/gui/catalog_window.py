@@ -38,7 +38,7 @@ from shopdesk.services.catalog_search import worth_searching_as_you_type
 
 COLUMN_WIDTHS = {CatalogModel.SKU: 120, CatalogModel.BRAND: 100, CatalogModel.CATEGORY: 110,
                  CatalogModel.PRICE: 80, CatalogModel.ON_HAND: 70, CatalogModel.AVAILABLE: 75, CatalogModel.REORDER: 80,
-                 CatalogModel.ACTIVE: 55}
+                 CatalogModel.ACTIVE: 55, CatalogModel.RATING: 90}
 SEARCH_DELAY_MS = 150  # type-ahead: wait for a pause in typing, not every key
 
 

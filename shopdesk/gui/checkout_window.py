@@ -166,6 +166,8 @@ class CheckoutWindow(QWidget):
         install_counter_extras(self)  # customer (F5), park (F9) / resume (F10), quick keys
         from shopdesk.gui.discount_dialogs import install_discounts
         install_discounts(self)  # line discount (F6), cart discount (F7), price override (F8)
+        from shopdesk.gui.checkout_product_info import install_product_info
+        install_product_info(self)  # the selected line's product: price, stock, rating
 
     def keyPressEvent(self, event) -> None:
         # Function keys arrive here from whichever child has focus (the scan field and the

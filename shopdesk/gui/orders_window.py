@@ -396,6 +396,9 @@ class OrdersWindow(QWidget):
         self.note_button = QPushButton(self.tr("Add &note…"), self)
         self.note_button.setObjectName("addNoteButton")
         self.note_button.clicked.connect(lambda: self._act(NoteDialog, self.tr("Note added to %1.")))
+        self.review_button = QPushButton(self.tr("Re&view…"), self)
+        self.review_button.setObjectName("reviewOrderButton")
+        self.review_button.clicked.connect(self.review_order)
         self.message = MessageStrip(self, "ordersMessage")
 
         filters = QHBoxLayout()
@@ -404,7 +407,8 @@ class OrdersWindow(QWidget):
         filters.addWidget(self.state_filter)
         filters.addWidget(self.new_button)
         actions = QGridLayout()
-        for n, button in enumerate((self.pay_button, self.refund_button, self.cancel_button, self.note_button)):
+        for n, button in enumerate((self.pay_button, self.refund_button, self.cancel_button, self.note_button,
+                                    self.review_button)):
             actions.addWidget(button, 0, n)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
@@ -494,6 +498,8 @@ class OrdersWindow(QWidget):
         refunds = bool(staff and staff.can(Permission.REFUND))
         self.new_button.setEnabled(takes)
         self.new_shortcut.setEnabled(takes)
+        sells = bool(staff and (staff.can(Permission.SELL) or takes))
+        self.review_button.setEnabled(sells and view is not None and view.state is OrderState.DELIVERED)
         if view is None:
             for button in (self.pay_button, self.refund_button, self.cancel_button, self.note_button):
                 button.setEnabled(False)
@@ -545,3 +551,21 @@ class OrdersWindow(QWidget):
         self.current = view
         self.detail.show_order(view)
         self._update_buttons()
+
+    def review_order(self) -> None:
+        """Enter what the customer said about a delivered order's products (the review dialog,
+        with the order's lines to choose from); the order is reviewed once every line is."""
+        if self.current is None:
+            return
+        from shopdesk.gui.review_dialog import ReviewDialog
+
+        dialog = ReviewDialog(self.ctx, self, order=self.current)
+        dialog.exec()
+        result = dialog.result
+        dialog.deleteLater()
+        if result is None:
+            return
+        self.say(self.tr("Review of %1 saved.").replace("%1", result.review.product_name)
+                 + (" " + self.tr("%1 is now reviewed.").replace("%1", self.current.number)
+                    if result.order_reviewed else ""), SUCCESS)
+        self.reload(select_id=self.current.order_id)

@@ -3,6 +3,10 @@
 No query counts or reads the whole products table: each page continues after the last
 row's sort key, walking an index ((name, seq), (price, seq) or sku), so page 5,000 costs
 what page 1 costs. A text filter goes through the search index instead.
+
+A row's rating (count and average of its published reviews) is two correlated subqueries
+per row of the page, each a range scan of the index on reviews (product_id, status): a
+page costs what its rows cost, whatever the number of reviews elsewhere.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ class CatalogRow:
     variant_count: int
     parent_id: str | None
     reserved: Decimal = Decimal(0)  # held by open orders to ship
+    rating_count: int = 0  # published reviews
+    rating_average: float | None = None  # of the published reviews; None without any
 
     @property
     def available(self) -> Decimal:
@@ -68,7 +74,9 @@ SELECT p.id, p.seq, p.sku, p.name, p.brand, COALESCE(c.name, ''), p.price, p.cos
        p.reorder_point,
        (SELECT count(*) FROM products v WHERE v.parent_id = p.id),
        p.parent_id,
-       (SELECT COALESCE(SUM(r.quantity), 0) FROM stock_reservations r WHERE r.product_id = p.id) AS reserved
+       (SELECT COALESCE(SUM(r.quantity), 0) FROM stock_reservations r WHERE r.product_id = p.id) AS reserved,
+       (SELECT count(*) FROM reviews rv WHERE rv.product_id = p.id AND rv.status = 'published'),
+       (SELECT avg(rv.rating) FROM reviews rv WHERE rv.product_id = p.id AND rv.status = 'published')
   FROM products p
   JOIN tax_rates t ON t.id = p.tax_rate_id
   LEFT JOIN categories c ON c.id = p.category_id
@@ -82,7 +90,7 @@ _SUBCATEGORIES = """p.category_id IN (
 def _row(r: tuple) -> CatalogRow:
     return CatalogRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]),
                       quantity_from_db(r[11]), None if r[12] is None else quantity_from_db(r[12]), r[13], r[14],
-                      quantity_from_db(r[15]))
+                      quantity_from_db(r[15]), r[16] or 0, r[17])
 
 
 def _conditions(flt: CatalogFilter) -> tuple[list[str], list]:
@@ -145,9 +153,19 @@ def _search_page(conn: sqlite3.Connection, flt: CatalogFilter, *, limit: int) ->
     return Page(tuple(rows), None)
 
 
+def catalog_row(conn: sqlite3.Connection, product_id: str) -> CatalogRow | None:
+    """One product's row (price, stock available, rating): the checkout's product panel."""
+    found = conn.execute(_SELECT + " WHERE p.id = ?", (product_id,)).fetchone()
+    return _row(found) if found else None
+
+
 class CatalogBrowser:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def row(self, product_id: str) -> CatalogRow | None:
+        with self.db.reader() as s:
+            return catalog_row(dbapi_connection(s), product_id)
 
     def page(self, flt: CatalogFilter, **kwargs) -> Page:
         with self.db.reader() as s:
