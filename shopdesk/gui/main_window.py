@@ -25,6 +25,7 @@ from shopdesk.gui.fulfilment_window import FulfilmentWindow
 from shopdesk.gui.login_dialog import LoginDialog
 from shopdesk.gui.orders_window import OrdersWindow
 from shopdesk.gui.receiving_window import ReceivingWindow
+from shopdesk.gui.reviews_window import ReviewsWindow
 from shopdesk.gui.settings_dialog import SettingsDialog
 from shopdesk.gui.stock_window import StockWindow
 from shopdesk.gui.stocktake_window import StocktakeWindow
@@ -56,6 +57,8 @@ class MainWindow(QMainWindow):
         self._add_area(self.tr("Orders"), self.orders)
         self.fulfilment = FulfilmentWindow(ctx, self)
         self._add_area(self.tr("Fulfilment"), self.fulfilment)
+        self.reviews = ReviewsWindow(ctx, self)
+        self._add_area(self.tr("Reviews"), self.reviews)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.currentRowChanged.connect(self._area_shown)
         self.nav.setCurrentRow(0)
@@ -86,7 +89,7 @@ class MainWindow(QMainWindow):
     def _area_shown(self, row: int) -> None:
         # Orders change from other areas and machines: their lists are read again when shown.
         page = self.pages.widget(row)
-        if page in (self.orders, self.fulfilment):
+        if page in (self.orders, self.fulfilment, self.reviews):
             page.reload()
 
     def _build_menus(self) -> None:
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
             self.stocktakes.reload_counts()
             self.orders.reload()
             self.fulfilment.reload()
+            self.reviews.reload()
             self.checkout.reload()
 
     def open_settings(self) -> None:

@@ -407,9 +407,10 @@ class OrdersWindow(QWidget):
         filters.addWidget(self.state_filter)
         filters.addWidget(self.new_button)
         actions = QGridLayout()
+        # Three to a row: the labels stay whole when the window is no wider than a till's screen.
         for n, button in enumerate((self.pay_button, self.refund_button, self.cancel_button, self.note_button,
                                     self.review_button)):
-            actions.addWidget(button, 0, n)
+            actions.addWidget(button, n // 3, n % 3)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 0, 0, 0)

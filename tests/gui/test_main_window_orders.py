@@ -41,3 +41,8 @@ def test_fulfilment_area_shows_the_queues_when_opened(qtbot, window, store, prod
     window.nav.setCurrentRow(area_row(window, "Fulfilment"))
     assert window.pages.currentWidget() is window.fulfilment
     qtbot.waitUntil(lambda: "(1)" in window.fulfilment.tabs.tabText(0))
+
+
+def test_reviews_area_is_there_and_read_when_opened(qtbot, window):
+    window.nav.setCurrentRow(area_row(window, "Reviews"))
+    assert window.pages.currentWidget() is window.reviews
