@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, str] = {
     "startup": "bench.startup",
     "stockroom": "bench.stockroom",
     "orders": "bench.orders",
+    "recommend": "bench.recommend",
 }
 
 
