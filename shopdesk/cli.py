@@ -484,7 +484,9 @@ def cmd_recommend(args) -> int:
     try:
         service = RecommendationService(db)
         if args.recommend_command == "train":
-            done = service.train()
+            from shopdesk.services.catalog_import import first_owner
+
+            done = service.train(first_owner(db))
             print(f"Trained on {done.baskets} baskets ({done.lines} lines), {done.items} items, "
                   f"{done.customers} customers, {done.ratings} ratings in {done.seconds:.1f} s -> {done.path}")
             return 0

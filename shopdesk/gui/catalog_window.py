@@ -124,6 +124,8 @@ class CatalogWindow(QWidget):
         self.load_categories()
         if self.model.rowCount() == 0:
             self.model.reload()
+        from shopdesk.gui.catalog_recommendations import install_catalog_recommendations
+        install_catalog_recommendations(self)  # "Bought together" / "Similar items" for the selection
 
     def refresh_permissions(self) -> None:
         staff = self.ctx.staff

@@ -168,6 +168,8 @@ class CheckoutWindow(QWidget):
         install_discounts(self)  # line discount (F6), cart discount (F7), price override (F8)
         from shopdesk.gui.checkout_product_info import install_product_info
         install_product_info(self)  # the selected line's product: price, stock, rating
+        from shopdesk.gui.recommendation_panel import install_recommendations
+        install_recommendations(self)  # what goes with the cart (suggestions strip)
 
     def keyPressEvent(self, event) -> None:
         # Function keys arrive here from whichever child has focus (the scan field and the

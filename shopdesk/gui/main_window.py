@@ -110,6 +110,12 @@ class MainWindow(QMainWindow):
         self.carriers_action = QAction(self.tr("&Carriers…"), self)
         self.carriers_action.triggered.connect(self.open_carriers)
         store_menu.addAction(self.carriers_action)
+        self.train_action = QAction(self.tr("&Train recommendations…"), self)
+        self.train_action.triggered.connect(self.train_recommendations)
+        store_menu.addAction(self.train_action)
+        self.recommendation_report_action = QAction(self.tr("&Recommendation report…"), self)
+        self.recommendation_report_action.triggered.connect(self.open_recommendation_report)
+        store_menu.addAction(self.recommendation_report_action)
         self.till_menu = TillMenu(self)  # Open till, cash in/out, no sale, X report, close (Z)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About ShopDesk"), self)
@@ -126,6 +132,8 @@ class MainWindow(QMainWindow):
         # Mirrors the permission the service enforces; hiding is a courtesy, not the check.
         self.settings_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_SETTINGS)))
         self.carriers_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_SETTINGS)))
+        self.train_action.setEnabled(bool(staff and staff.can(Permission.MANAGE_CATALOG)))
+        self.recommendation_report_action.setEnabled(bool(staff and staff.can(Permission.VIEW_REPORTS)))
         self.till_menu.refresh()
 
     def closeEvent(self, event) -> None:
@@ -156,6 +164,17 @@ class MainWindow(QMainWindow):
         from shopdesk.gui.carriers_dialog import CarriersDialog
 
         CarriersDialog(self.ctx, self).exec()
+        self.checkout.focus_scan()
+
+    def train_recommendations(self):
+        from shopdesk.gui.recommendation_dialogs import train_recommendations
+
+        return train_recommendations(self)
+
+    def open_recommendation_report(self) -> None:
+        from shopdesk.gui.recommendation_dialogs import open_attach_report
+
+        open_attach_report(self)
         self.checkout.focus_scan()
 
     def show_about(self) -> None:

@@ -77,8 +77,9 @@ class RecommendationService:
         self._customers: dict[str, int] = {}
 
     # -- training -------------------------------------------------------------------------------
-    def train(self, progress: Callable[[str], None] | None = None) -> TrainSummary:
+    def train(self, actor: StaffSession, progress: Callable[[str], None] | None = None) -> TrainSummary:
         """Read the history and train; the model file is replaced only when training succeeded."""
+        actor.require(Permission.MANAGE_CATALOG)
         started = time.perf_counter()
         with self.db.raw_reader() as conn:
             data, keys, lines, customers = training_data(conn)
@@ -150,8 +151,9 @@ class RecommendationService:
 
     # -- what the panel did ---------------------------------------------------------------------
     def record(self, actor: StaffSession | None, till_id: str | None, kind: str,
-               shown: Sequence[SuggestionView]) -> None:
-        """Impressions (what the panel showed) or an accepted suggestion, for the attach report."""
+               shown: Sequence[SuggestionView], first_position: int = 1) -> None:
+        """Impressions (what the panel showed) or an accepted suggestion, for the attach report;
+        ``first_position`` is the panel place of the first one (1 = top)."""
         if kind not in ("impression", "accepted") or not shown:
             return
         now = time_to_db(utcnow())
@@ -160,7 +162,7 @@ class RecommendationService:
                 "INSERT INTO recommendation_events (id, at, kind, product_id, till_id, user_id, reason, position)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(new_id(), now, kind, s.product_id, till_id, actor.user_id if actor else None, s.reason_kind,
-                  position) for position, s in enumerate(shown, start=1)])
+                  position) for position, s in enumerate(shown, start=first_position)])
 
     def attach_rate(self, actor: StaffSession, since: date, until: date) -> list[AttachDay]:
         """Per day: sales, and sales with a line added from the panel (sale lines marked suggested)."""
@@ -169,7 +171,7 @@ class RecommendationService:
         end = datetime.combine(until + timedelta(days=1), datetime.min.time()).astimezone()
         with self.db.raw_reader() as conn:
             rows = conn.execute(
-                "SELECT substr(s.completed_at, 1, 10),"
+                "SELECT date(s.completed_at, 'localtime'),"
                 "       COUNT(*),"
                 "       SUM(EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = s.id AND l.suggested))"
                 "  FROM sales s WHERE s.kind = 'sale' AND s.completed_at >= ? AND s.completed_at < ?"
@@ -228,7 +230,7 @@ class RecommendationService:
         end = datetime.combine(until + timedelta(days=1), datetime.min.time()).astimezone()
         with self.db.raw_reader() as conn:
             rows = conn.execute(
-                "SELECT substr(at, 1, 10), SUM(kind = 'impression'), SUM(kind = 'accepted')"
+                "SELECT date(at, 'localtime'), SUM(kind = 'impression'), SUM(kind = 'accepted')"
                 "  FROM recommendation_events WHERE at >= ? AND at < ? GROUP BY 1 ORDER BY 1",
                 (time_to_db(start), time_to_db(end))).fetchall()
         return {date.fromisoformat(day): (int(shown or 0), int(taken or 0)) for day, shown, taken in rows}

@@ -19,7 +19,7 @@ def history(store) -> list[list[str]]:
 
 
 def test_each_line_is_a_past_sale_in_file_order(store, products, owner):
-    data = 'whole milk,bread\nBREAD , Whole Milk ,bread\n\n"Eggs, free range",SOAP\n'.encode()
+    data = b'whole milk,bread\nBREAD , Whole Milk ,bread\n\n"Eggs, free range",SOAP\n'
     result = BasketImportService(store).import_baskets(owner, data)
     assert (result.baskets, result.lines, result.new_products) == (3, 6, 2)  # "bread" is SKU BREAD
     assert history(store) == [["whole milk", "Sourdough bread"], ["Sourdough bread", "whole milk"],

@@ -17,6 +17,7 @@ from shopdesk.services.checkout import CheckoutService
 from shopdesk.services.customers import CustomerDraft, CustomerService
 from shopdesk.services.recommendations import RecommendationService, basket_file_data
 from tests.conftest import MILK as MILK_DRAFT
+from tests.conftest import login
 
 MILK, BREAD, SOAP, NIUNAI = "4006381333931", "036000291452", "96385074", "6901234567892"
 
@@ -47,7 +48,7 @@ def test_untrained_says_what_to_do(store, products, tmp_path):
 
 def test_bought_together_first_with_the_reason_in_words(store, history, tmp_path):
     service = RecommendationService(store, tmp_path / "model.npz")
-    summary = service.train()
+    summary = service.train(login(store, "manager"))
     assert (summary.baskets, summary.lines) == (6, 11)
     found = service.for_cart([history["BREAD"]], k=3)
     assert found[0].product_id == history["MILK-1L"]
@@ -59,7 +60,7 @@ def test_bought_together_first_with_the_reason_in_words(store, history, tmp_path
 
 def test_never_inactive_or_sold_out_products(store, history, owner, tmp_path):
     service = RecommendationService(store, tmp_path / "model.npz")
-    service.train()
+    service.train(login(store, "manager"))
     CatalogService(store).update_product(owner, history["MILK-1L"], replace(MILK_DRAFT, active=False))
     with store.unit_of_work() as s:  # every soap sold: none left to offer
         left = stock.on_hand(s, history["SOAP"], stock.location_id(s, "FLOOR"))
@@ -84,7 +85,7 @@ def test_a_known_customer_gets_what_customers_like_them_bought(store, products, 
     for _ in range(5):  # soap is the shop's best-seller, bought by nobody known
         sell(store, cashier, till, SOAP)
     service = RecommendationService(store, tmp_path / "model.npz")
-    assert service.train().customers == 3
+    assert service.train(login(store, "manager")).customers == 3
 
     def rank(customer_id):
         found = [s.product_id for s in service.for_cart([], customer_id=customer_id,
@@ -97,25 +98,34 @@ def test_a_known_customer_gets_what_customers_like_them_bought(store, products, 
 
 def test_query_by_names_and_skus_and_retraining_is_picked_up(store, history, cashier, till, tmp_path):
     service = RecommendationService(store, tmp_path / "model.npz")
-    service.train()
+    service.train(login(store, "manager"))
     found, unknown = service.query_names(["Sourdough bread", "no such thing"], k=2)
     assert unknown == ["no such thing"] and found[0].name == "Whole milk 1 L"
     for _ in range(6):
         sell(store, cashier, till, BREAD, SOAP)
-    RecommendationService(store, tmp_path / "model.npz").train()  # another process trains
+    RecommendationService(store, tmp_path / "model.npz").train(login(store, "manager"))  # another process trains
     found, _ = service.query_names(["BREAD"], k=1)
     assert found[0].name == "Dish soap 500 ml"
 
 
 def test_attach_rate_counts_sales_with_a_line_from_the_panel(store, history, cashier, manager, till, tmp_path):
     service = RecommendationService(store, tmp_path / "model.npz")
-    service.train()
+    service.train(login(store, "manager"))
     shown = service.for_cart([history["BREAD"]], k=2)
     service.record(cashier, till.till_id, "impression", shown)
     checkout = CheckoutService(store)
     checkout.scan(cashier, till.till_id, BREAD)
     view = checkout.add_product(cashier, till.till_id, shown[0].product_id, suggested=True)
-    service.record(cashier, till.till_id, "accepted", shown[:1])
+    service.record(cashier, till.till_id, "accepted", shown[:1], first_position=1)
+    service.record(cashier, till.till_id, "accepted", shown[1:2], first_position=2)
+    with store.reader() as s:
+        from sqlalchemy import select
+
+        from shopdesk.store.review_models import RecommendationEvent
+
+        taken = s.execute(select(RecommendationEvent.position, RecommendationEvent.product_id)
+                          .where(RecommendationEvent.kind == "accepted").order_by(RecommendationEvent.position)).all()
+    assert [(pos, pid) for pos, pid in taken] == [(1, shown[0].product_id), (2, shown[1].product_id)]
     checkout.pay_cash(cashier, till.till_id, view.total)
     [today] = service.attach_rate(manager, date.today(), date.today())
     assert (today.sales, today.with_suggestion) == (7, 1) and today.rate == pytest.approx(1 / 7)
@@ -135,6 +145,14 @@ def test_a_regular_gets_what_they_buy_again_and_again(store, products, cashier, 
     for _ in range(4):
         sell(store, cashier, till, SOAP)
     service = RecommendationService(store, tmp_path / "model.npz")
-    service.train()
+    service.train(login(store, "manager"))
     [first] = service.for_cart([], customer_id=ann, k=1)
     assert first.product_id == products["NIUNAI"] and first.reason == "bought it before (3 times)"
+
+
+def test_training_is_for_those_who_manage_the_catalog(store, products, cashier, tmp_path):
+    from shopdesk.domain.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        RecommendationService(store, tmp_path / "model.npz").train(cashier)
+    assert not (tmp_path / "model.npz").exists()
