@@ -196,11 +196,13 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from shopdesk.services.catalog_import import first_owner
     from shopdesk.services.demo import DEMO_STAFF, add_demo_products, ensure_demo_store
     from shopdesk.services.demo_counter import add_demo_counter
-    from shopdesk.services.demo_orders import add_demo_orders
+    from shopdesk.services.demo_orders import add_demo_orders, add_demo_reviews
     from shopdesk.services.demo_stockroom import add_demo_stockroom
     from shopdesk.services.receipts import receipts_folder
+    from shopdesk.services.recommendations import RecommendationService
 
     if args.products < 0 or args.sales < 0:
         raise SystemExit("shopdesk demo: --products and --sales must be 0 or more")
@@ -214,6 +216,8 @@ def cmd_demo(args) -> int:
         add_demo_stockroom(db, seed=args.seed)
         add_demo_counter(db)
         add_demo_orders(db, seed=args.seed)
+        add_demo_reviews(db, seed=args.seed)
+        RecommendationService(db).train(first_owner(db))  # the till's suggestions work at once
         took = time.perf_counter() - started
     finally:
         db.close()

@@ -86,3 +86,52 @@ def add_demo_orders(db: Database, seed: int = 7) -> None:
                     f"VAN{n:04d}" if cod else "")
         if goal == "delivered":
             fulfil.deliver(clerk, view.order_id)
+
+
+REVIEW_TEXTS = (
+    (5, "Just right", "Exactly as described, will buy again."),
+    (4, "Good", "Does the job; a little pricey."),
+    (5, "Lovely", "My family loves it."),
+    (3, "OK", "Fine, nothing special."),
+    (2, "Not for me", "Smaller than I expected."),
+    (4, "Nice", "Fresh and well packed."),
+)
+
+
+def add_demo_reviews(db: Database, seed: int = 7) -> None:
+    """Idempotent: reviews of the delivered demo orders (verified) and of a few best-sellers
+    from the counter, most published, one waiting for a manager."""
+    from shopdesk.services.reviews import ReviewDraft, ReviewService
+
+    reviews = ReviewService(db)
+    raw = db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        if conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]:
+            return
+        delivered = [(line_id, name) for line_id, name in conn.execute(
+            "SELECT l.id, o.ship_name FROM order_lines l JOIN orders o ON o.id = l.order_id"
+            " WHERE o.state = 'delivered' ORDER BY o.number, l.position")]
+        popular = [pid for (pid,) in conn.execute(
+            "SELECT product_id FROM sale_lines GROUP BY product_id ORDER BY COUNT(*) DESC, product_id LIMIT 12")]
+    finally:
+        raw.close()
+    rng = random.Random(seed)
+    auth = AuthService(db)
+    logins = {d.username: auth.login(d.username, d.password) for d in DEMO_STAFF}
+    cashier, manager = logins["cashier"], logins["manager"]
+    entered = []
+    for line_id, name in delivered:
+        rating, title, body = rng.choice(REVIEW_TEXTS)
+        entered.append(reviews.add(cashier, ReviewDraft(rating, order_line_id=line_id, title=title, body=body,
+                                                        reviewer_name=name)).review)
+    names = ("Ada", "Jonas", "Grace", "Marie", "Alan", "Wang Fang")
+    for product_id in popular:
+        for _ in range(rng.randint(1, 4)):
+            rating, title, body = rng.choice(REVIEW_TEXTS)
+            entered.append(reviews.add(cashier, ReviewDraft(rating, product_id=product_id, title=title, body=body,
+                                                            reviewer_name=rng.choice(names))).review)
+    for review in entered[:-1]:  # the last one waits in the moderation queue
+        reviews.publish(manager, review.review_id)
+    if entered:
+        reviews.reply(manager, entered[0].review_id, "Thank you! Glad you liked it.")
