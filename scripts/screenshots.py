@@ -23,10 +23,11 @@ from shopdesk.gui.login_dialog import LoginDialog  # noqa: E402
 from shopdesk.gui.main_window import MainWindow  # noqa: E402
 from shopdesk.services.demo import add_demo_products, ensure_demo_store  # noqa: E402
 from shopdesk.services.demo_counter import add_demo_counter  # noqa: E402
-from shopdesk.services.demo_orders import add_demo_orders  # noqa: E402
+from shopdesk.services.demo_orders import add_demo_orders, add_demo_reviews  # noqa: E402
 from shopdesk.services.demo_stockroom import add_demo_stockroom  # noqa: E402
 from shopdesk.services.goods_intake import GoodsIntakeService  # noqa: E402
 from shopdesk.services.purchasing import PurchaseOrderLineDraft, PurchaseOrderService  # noqa: E402
+from shopdesk.services.recommendations import RecommendationService  # noqa: E402
 from shopdesk.services.stocktake import StocktakeService, StocktakeSpec  # noqa: E402
 from shopdesk.services.suppliers import SupplierService  # noqa: E402
 from shopdesk.store.database import open_database  # noqa: E402
@@ -40,10 +41,12 @@ def main() -> int:
         path = Path(folder) / "shots.sqlite"
         db = open_database(path)
         ensure_demo_store(db)
-        add_demo_products(db, 400, sales=0)
+        add_demo_products(db, 400, sales=600)
         add_demo_stockroom(db)
         add_demo_counter(db)
         add_demo_orders(db)
+        add_demo_reviews(db)
+        RecommendationService(db).train(AppContext(db).auth.login("owner", "demo-owner"))
         ctx = AppContext(db)
         login = LoginDialog(ctx.auth, ctx.store.name)
         login.username.setText("cashier")
@@ -58,8 +61,9 @@ def main() -> int:
         for code in codes + codes[:1]:
             window.checkout.scan(code)
         window.checkout.scan("5012345678900")
-        app.processEvents()
+        settle(app)
         window.grab().save(str(DOCS / "checkout.png"))
+        window.grab().save(str(DOCS / "suggestions.png"))
 
         def shoot_payment():
             dialog = QApplication.activeModalWidget()
@@ -81,6 +85,7 @@ def main() -> int:
         shoot_receiving(app, window, db, path)
         shoot_stocktake(app, window, db, codes)
         shoot_orders(app, window)
+        shoot_reviews(app, window)
         window.close()
         db.close()
     return 0
@@ -127,6 +132,27 @@ def shoot_stocktake(app, window: MainWindow, db, codes: list[str]) -> None:
     page.only_combo.setCurrentIndex(page.only_combo.findData("all"))
     app.processEvents()
     window.grab().save(str(DOCS / "stocktake.png"))
+
+
+def settle(app) -> None:
+    """Let deferred work (the scan's write, the suggestions' timer, model loading) finish."""
+    import time
+
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def shoot_reviews(app, window: MainWindow) -> None:
+    window.nav.setCurrentRow(window.pages.indexOf(window.reviews))
+    window.reviews.refresh_permissions()
+    window.reviews.status_filter.setCurrentIndex(window.reviews.status_filter.findData(None))  # all
+    window.reviews.reload()
+    settle(app)
+    window.reviews.table.selectRow(0)
+    settle(app)
+    window.grab().save(str(DOCS / "reviews.png"))
 
 
 def shoot_orders(app, window: MainWindow) -> None:

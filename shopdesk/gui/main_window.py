@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
             self.stocktakes.reload_counts()
             self.orders.reload()
             self.fulfilment.reload()
-            self.reviews.reload()
+            self.reviews.refresh_permissions()  # a manager sees the moderation queue
             self.checkout.reload()
 
     def open_settings(self) -> None:
