@@ -35,7 +35,6 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.units import mm
 from reportlab.lib.validators import isNumberOrNone
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from shopdesk.domain.errors import InvalidBarcode, ValidationError
@@ -44,8 +43,8 @@ from shopdesk.domain.label import LabelItem, RollLayout, SheetLayout, barcode_sy
 from shopdesk.domain.money import format_money
 
 # Shared with receipts: font registration, CJK run splitting and drawing (not copied).
-from shopdesk.printing.pdf_text import PdfFonts, draw_text, write_pdf
-from shopdesk.printing.receipt_text import char_width, clean_text
+from shopdesk.printing.pdf_text import PdfFonts, draw_text, wrap_text, write_pdf
+from shopdesk.printing.receipt_text import clean_text
 
 MAX_MODULE_MM = 0.33  # EAN/UPC at 100 % magnification
 MIN_MODULE_MM = 0.19  # 80 % of 0.264 mm would be 0.21; 0.19 is ≥ 2 dots at 300 dpi
@@ -70,7 +69,6 @@ _WIDGETS = {
     "UPCA": (_with_numeric_quiet(UPCA), 11),
     "EAN8": (_with_numeric_quiet(Ean8BarcodeWidget), 7),
 }
-_ELLIPSIS = "…"
 
 DEFAULT_LABELS = {"Labels": QT_TRANSLATE_NOOP("labels", "Labels")}
 
@@ -114,51 +112,13 @@ def _modules(symbology: str, value: str) -> int:
 
 # --- text ------------------------------------------------------------------------------------
 
-def _char_font(fonts: PdfFonts, ch: str, bold: bool) -> str:
-    if char_width(ch) == 2:
-        return fonts.cjk
-    return fonts.bold if bold else fonts.regular
-
-
-def _wrap(fonts: PdfFonts, text: str, size: float, width: float, max_lines: int,
-          bold: bool = False) -> tuple[list[str], bool]:
-    """Greedy line breaking at spaces, or between CJK characters; (lines, everything fitted)."""
-    rest = " ".join(clean_text(text).split())
-    lines: list[str] = []
-    while rest and len(lines) < max_lines:
-        used, fit = 0.0, 0
-        for ch in rest:
-            used += stringWidth(ch, _char_font(fonts, ch, bold), size)
-            if used > width:
-                break
-            fit += 1
-        if fit >= len(rest):
-            lines.append(rest)
-            rest = ""
-            break
-        cut = max(fit, 1)
-        for i in range(fit, 0, -1):
-            if rest[i] == " " or char_width(rest[i]) == 2 or char_width(rest[i - 1]) == 2:
-                cut = i
-                break
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if not rest:
-        return lines, True
-    last = lines[-1]
-    while last and fonts.width(last + _ELLIPSIS, bold, size) > width:
-        last = last[:-1]
-    lines[-1] = last.rstrip() + _ELLIPSIS
-    return lines, False
-
-
 def _fit_name(fonts: PdfFonts, text: str, size: float, width: float,
               max_lines: int) -> tuple[list[str], float]:
     """Wrap the name, shrinking to 80 % before cutting it short."""
     smallest = size * 0.8
     current = size
     while True:
-        lines, complete = _wrap(fonts, text, current, width, max_lines)
+        lines, complete = wrap_text(fonts, text, current, width, max_lines)
         if complete or current <= smallest:
             return lines, current
         current = max(smallest, current - 0.5)

@@ -27,16 +27,20 @@ from reportlab.pdfgen.canvas import Canvas
 from shopdesk.domain.errors import ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.shipping import PackingSlipData
-from shopdesk.printing.pdf_text import PdfFonts, draw_text, write_pdf
+from shopdesk.printing.pdf_text import (
+    PdfFonts,
+    draw_text,
+    ellipsize,
+    one_line,
+    wrap_text,
+    write_pdf,
+)
 from shopdesk.printing.shipping_labels import (
     code128_modules,
     draw_code128,
-    ellipsize,
     fit_line,
     format_quantity,
-    one_line,
     tick_box,
-    wrap_text,
 )
 
 MARGIN = 15 * mm

@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.printing.errors import PrinterError
 from shopdesk.printing.fonts import register_pdf_fonts
-from shopdesk.printing.receipt_text import char_width
+from shopdesk.printing.receipt_text import char_width, clean_text
 
 
 class PdfFonts:
@@ -84,3 +84,63 @@ def write_pdf(data: bytes, path_or_file: str | os.PathLike[str] | BinaryIO, what
             ),
             what=what, path=str(path), reason=exc.strerror or str(exc),
         ) from exc
+
+
+# --- fitting text (labels, slips, lists) ---------------------------------------------------
+
+ELLIPSIS = "…"
+
+
+def font_for(fonts: PdfFonts, ch: str, bold: bool) -> str:
+    if char_width(ch) == 2:
+        return fonts.cjk
+    return fonts.bold if bold else fonts.regular
+
+
+def one_line(text: str) -> str:
+    """Printable single line: control characters and odd spaces become one plain space."""
+    return " ".join(clean_text(text).split())
+
+
+def ellipsize(fonts: PdfFonts, text: str, size: float, width: float, bold: bool = False) -> str:
+    """``text`` if it fits ``width``, else cut and ended with "…"."""
+    if fonts.width(text, bold, size) <= width:
+        return text
+    while text and fonts.width(text + ELLIPSIS, bold, size) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS
+
+
+def wrap_text(fonts: PdfFonts, text: str, size: float, width: float, max_lines: int,
+              bold: bool = False) -> tuple[list[str], bool]:
+    """Break at spaces, or between CJK characters; (lines, everything fitted).
+
+    When the text needs more than ``max_lines`` the last line ends with "…".
+    """
+    rest = one_line(text)
+    lines: list[str] = []
+    while rest and len(lines) < max_lines:
+        used, fit = 0.0, 0
+        for ch in rest:
+            used += stringWidth(ch, font_for(fonts, ch, bold), size)
+            if used > width:
+                break
+            fit += 1
+        if fit >= len(rest):
+            lines.append(rest)
+            rest = ""
+            break
+        cut = max(fit, 1)
+        for i in range(fit, 0, -1):
+            if rest[i] == " " or char_width(rest[i]) == 2 or char_width(rest[i - 1]) == 2:
+                cut = i
+                break
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if not rest:
+        return lines, True
+    last = lines[-1]
+    while last and fonts.width(last + ELLIPSIS, bold, size) > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + ELLIPSIS
+    return lines, False

@@ -32,13 +32,17 @@ from shopdesk.printing.packing_slip import (
     layout_row,
     page_number,
 )
-from shopdesk.printing.pdf_text import PdfFonts, draw_text, write_pdf
-from shopdesk.printing.shipping_labels import (
+from shopdesk.printing.pdf_text import (
+    PdfFonts,
+    draw_text,
     ellipsize,
-    fit_line,
-    format_quantity,
     one_line,
     wrap_text,
+    write_pdf,
+)
+from shopdesk.printing.shipping_labels import (
+    fit_line,
+    format_quantity,
 )
 
 MAX_ORDER_LINES = 8

@@ -39,14 +39,21 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from shopdesk.domain.errors import ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.shipping import Address, ShippingLabelData
-from shopdesk.printing.pdf_text import PdfFonts, draw_text, write_pdf
-from shopdesk.printing.receipt_text import char_width, clean_text
+from shopdesk.printing.pdf_text import (
+    ELLIPSIS,
+    PdfFonts,
+    draw_text,
+    ellipsize,
+    one_line,
+    wrap_text,
+    write_pdf,
+)
+from shopdesk.printing.receipt_text import char_width
 
 #: Label sizes in millimetres (width, height), portrait.
 LABEL_SIZES_MM: dict[str, tuple[float, float]] = {"4x6": (101.6, 152.4), "a6": (105.0, 148.0)}
@@ -55,7 +62,6 @@ MIN_MODULE_MM = 0.25  # narrowest Code 128 module (bar) we print
 MAX_MODULE_MM = 0.5
 QUIET_MODULES = 10  # Code 128 quiet zone on each side, in modules
 PADDING_MM = 4.0
-ELLIPSIS = "…"
 #: What a tracking number may hold: Code 128 prints it, and none of these are ZPL commands.
 TRACKING_CHARS = re.compile(r"^[0-9A-Za-z./+-]{1,48}$")
 
@@ -83,26 +89,6 @@ def format_weight(grams: int) -> str:
     return f"{format_quantity(Decimal(grams) / 1000)} kg"
 
 
-def _font_for(fonts: PdfFonts, ch: str, bold: bool) -> str:
-    if char_width(ch) == 2:
-        return fonts.cjk
-    return fonts.bold if bold else fonts.regular
-
-
-def one_line(text: str) -> str:
-    """Printable single line: control characters and odd spaces become one plain space."""
-    return " ".join(clean_text(text).split())
-
-
-def ellipsize(fonts: PdfFonts, text: str, size: float, width: float, bold: bool = False) -> str:
-    """``text`` if it fits ``width``, else cut and ended with "…"."""
-    if fonts.width(text, bold, size) <= width:
-        return text
-    while text and fonts.width(text + ELLIPSIS, bold, size) > width:
-        text = text[:-1]
-    return text.rstrip() + ELLIPSIS
-
-
 def fit_line(fonts: PdfFonts, text: str, size: float, width: float, bold: bool = False,
              min_size: float | None = None) -> tuple[str, float]:
     """One line in ``width``: shrink down to ``min_size`` (80 % by default), then cut with "…"."""
@@ -113,41 +99,6 @@ def fit_line(fonts: PdfFonts, text: str, size: float, width: float, bold: bool =
         return text, size
     fitted = max(smallest, size * width / natural)
     return ellipsize(fonts, text, fitted, width, bold), fitted
-
-
-def wrap_text(fonts: PdfFonts, text: str, size: float, width: float, max_lines: int,
-              bold: bool = False) -> tuple[list[str], bool]:
-    """Break at spaces, or between CJK characters; (lines, everything fitted).
-
-    When the text needs more than ``max_lines`` the last line ends with "…".
-    """
-    rest = one_line(text)
-    lines: list[str] = []
-    while rest and len(lines) < max_lines:
-        used, fit = 0.0, 0
-        for ch in rest:
-            used += stringWidth(ch, _font_for(fonts, ch, bold), size)
-            if used > width:
-                break
-            fit += 1
-        if fit >= len(rest):
-            lines.append(rest)
-            rest = ""
-            break
-        cut = max(fit, 1)
-        for i in range(fit, 0, -1):
-            if rest[i] == " " or char_width(rest[i]) == 2 or char_width(rest[i - 1]) == 2:
-                cut = i
-                break
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if not rest:
-        return lines, True
-    last = lines[-1]
-    while last and fonts.width(last + ELLIPSIS, bold, size) > width:
-        last = last[:-1]
-    lines[-1] = last.rstrip() + ELLIPSIS
-    return lines, False
 
 
 def code128_modules(value: str) -> int:
