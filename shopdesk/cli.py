@@ -386,38 +386,32 @@ def cmd_import_baskets(args) -> int:
 
 def cmd_import_orders(args) -> int:
     """``shopdesk import orders FILE [--source NAME]``: every order of the file in one
-    transaction, or none. Acts as the database's first owner (like ``import products``);
-    the problems go to stderr and the exit code is 1."""
-    from shopdesk.services.catalog_import import first_owner
+    transaction, or none."""
     from shopdesk.services.order_import import OrderFileRejected, OrderImportService
 
-    db = _open(args.db)
-    try:
-        try:
-            result = OrderImportService(db).import_orders(first_owner(db), args.file, source=args.source)
-        except OrderFileRejected as err:
-            for problem in err.rejects:
-                print(problem, file=sys.stderr)
-            print(f"{len(err.rejects)} problem(s) in {args.file}; nothing was imported.", file=sys.stderr)
-            return 1
-    finally:
-        db.close()
-    print(result.summary())
-    return 0
+    return _import_all_or_none(args, lambda db, actor: OrderImportService(db).import_orders(
+        actor, args.file, source=args.source), OrderFileRejected)
 
 
 def cmd_import_reviews(args) -> int:
     """``shopdesk import reviews FILE [--source NAME]``: every review of the file (pending)
-    in one transaction, or none. Acts as the database's first owner; the problems go to
-    stderr and the exit code is 1."""
-    from shopdesk.services.catalog_import import first_owner
+    in one transaction, or none."""
     from shopdesk.services.review_import import ReviewFileRejected, ReviewImportService
+
+    return _import_all_or_none(args, lambda db, actor: ReviewImportService(db).import_reviews(
+        actor, args.file, source=args.source), ReviewFileRejected)
+
+
+def _import_all_or_none(args, run_import, rejected: type[ShopDeskError]) -> int:
+    """Acts as the database's first owner (like ``import products``); when rows are wrong,
+    each problem goes to stderr, nothing is written and the exit code is 1."""
+    from shopdesk.services.catalog_import import first_owner
 
     db = _open(args.db)
     try:
         try:
-            result = ReviewImportService(db).import_reviews(first_owner(db), args.file, source=args.source)
-        except ReviewFileRejected as err:
+            result = run_import(db, first_owner(db))
+        except rejected as err:
             for problem in err.rejects:
                 print(problem, file=sys.stderr)
             print(f"{len(err.rejects)} problem(s) in {args.file}; nothing was imported.", file=sys.stderr)
