@@ -9,6 +9,7 @@ import pytest
 
 from shopdesk.domain.recommend import Recommender, tune_weights
 from shopdesk.domain.recommend import _kernels as K
+from shopdesk.domain.recommend.engine import NEIGHBOURS
 from shopdesk.domain.recommend.evaluate import evaluate
 from shopdesk.domain.recommend.synthetic import synthetic_history
 
@@ -66,4 +67,4 @@ def test_query_work_is_bounded_on_a_mid_size_model(history, monkeypatch):
         assert len(got) == 10 and not set(s.item for s in got) & set(cart)
     # every read is a handful of precomputed, capped lists — never the catalog or history
     assert max(seen) < 10 * 300 * 40
-    assert len(model.nb_indices) <= 50 * model.n_items
+    assert len(model.nb_indices) <= NEIGHBOURS * model.n_items
