@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
 class DraftLinesModel(QAbstractTableModel):
@@ -49,3 +50,24 @@ class DraftLinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         return None
+
+
+def draft_lines_table(parent: QWidget, model: QAbstractTableModel, object_name: str, stretch_column: int,
+                      event_filter: QObject | None = None) -> QTableView:
+    """The table a document's draft lines are edited in: whole rows selected, the quantity
+    edited by double-click or F2, the product column stretched, no row numbers; scans typed
+    on it go to ``event_filter`` (the dialog, which hands them to its scan field)."""
+    table = QTableView(parent)
+    table.setObjectName(object_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(60)
+    if event_filter is not None:
+        table.installEventFilter(event_filter)
+    return table

@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +39,7 @@ from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.domain.shipping import Address
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.customer_dialogs import CustomerDialog
-from shopdesk.gui.draft_lines_model import DraftLinesModel
+from shopdesk.gui.draft_lines_model import DraftLinesModel, draft_lines_table
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.order_payment_dialogs import fill_methods
 from shopdesk.gui.product_picker import ProductPicker
@@ -235,19 +233,7 @@ class OrderDialog(QDialog):
         self.find_shortcut.activated.connect(self.find_product)
         self.model = OrderDraftLinesModel(self.currency, self.locale, self)
         self.model.problem.connect(self._refuse)
-        self.table = QTableView(self)
-        self.table.setObjectName("orderLines")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(OrderDraftLinesModel.PRODUCT, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        self.table.installEventFilter(self)
+        self.table = draft_lines_table(self, self.model, "orderLines", OrderDraftLinesModel.PRODUCT, self)
         self.remove_button = QPushButton(self.tr("&Remove line (Del)"), self)
         self.remove_button.setObjectName("orderRemoveLine")
         self.remove_button.clicked.connect(self.remove_selected)

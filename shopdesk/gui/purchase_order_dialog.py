@@ -21,11 +21,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -33,7 +31,7 @@ from shopdesk.domain.errors import ShopDeskError
 from shopdesk.domain.money import format_amount, format_money, parse_money
 from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.gui.context import AppContext
-from shopdesk.gui.draft_lines_model import DraftLinesModel
+from shopdesk.gui.draft_lines_model import DraftLinesModel, draft_lines_table
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.product_picker import ProductPicker
 from shopdesk.gui.scan_input import (
@@ -172,19 +170,7 @@ class NewPurchaseOrderDialog(QDialog):
         self.model.problem.connect(self._refuse)
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
             signal.connect(self._update_total)
-        self.table = QTableView(self)
-        self.table.setObjectName("poLines")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(OrderLinesModel.PRODUCT, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(70)
-        self.table.installEventFilter(self)
+        self.table = draft_lines_table(self, self.model, "poLines", OrderLinesModel.PRODUCT, self)
 
         self.message = MessageStrip(self, "poMessage")
         self.total_label = QLabel(self)

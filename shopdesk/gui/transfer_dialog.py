@@ -21,17 +21,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
 from shopdesk.domain.errors import ShopDeskError
 from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.gui.context import AppContext
+from shopdesk.gui.draft_lines_model import draft_lines_table
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, QuantityField, ScanKeyRouter
 from shopdesk.gui.stock_models import TransferLinesModel
@@ -83,18 +82,7 @@ class TransferDialog(QDialog):
         self.model.rowsInserted.connect(self._update_total)
         self.model.rowsRemoved.connect(self._update_total)
         self.model.dataChanged.connect(self._update_total)
-        self.table = QTableView(self)
-        self.table.setObjectName("transferLines")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(TransferLinesModel.PRODUCT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(TransferLinesModel.QUANTITY, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.installEventFilter(self)
+        self.table = draft_lines_table(self, self.model, "transferLines", TransferLinesModel.PRODUCT, self)
 
         self.note_field = QLineEdit(self)
         self.note_field.setObjectName("transferNote")
