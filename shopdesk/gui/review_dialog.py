@@ -111,6 +111,7 @@ class ReviewDialog(QDialog):
         self.service = service or ReviewService(ctx.db)
         self.customers = CustomerService(ctx.db)
         self.order = order
+        self.receipt = None  # a receipt scanned at the counter (its lines offered)
         self.result: AddResult | None = None
         self.product_id: str | None = None
         self.customer_id: str | None = order.customer_id if order else None
@@ -122,7 +123,7 @@ class ReviewDialog(QDialog):
         self.lines.setObjectName("reviewOrderLines")
         self.product_field = QLineEdit(self)
         self.product_field.setObjectName("reviewProduct")
-        self.product_field.setPlaceholderText(self.tr("Scan the product, or type its name and press Enter"))
+        self.product_field.setPlaceholderText(self.tr("Scan the product or the receipt, or type the name; Enter"))
         self.product_field.returnPressed.connect(self.find_product)
         self.find_button = QPushButton(self.tr("&Find…"), self)
         self.find_button.setAutoDefault(False)
@@ -156,13 +157,14 @@ class ReviewDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         if order is not None:
             form.addRow(self.tr("Bought:"), self.lines)
             self.product_field.hide()
             self.find_button.hide()
         else:
-            self.lines.hide()
+            form.addRow(self.tr("Bought:"), self.lines)
+            form.setRowVisible(self.lines, False)  # shown once a receipt is scanned
             row = QHBoxLayout()
             row.addWidget(self.product_field, 1)
             row.addWidget(self.find_button)
@@ -188,6 +190,7 @@ class ReviewDialog(QDialog):
             self._line_chosen()
             self.stars.setFocus()
         else:
+            self.lines.currentItemChanged.connect(lambda *_: self._line_chosen())
             self.product_field.setFocus()
         self._show_product(None)
         self._show_customer()
@@ -215,8 +218,11 @@ class ReviewDialog(QDialog):
             self.error.setText(self.tr("Every line of this order is reviewed already."))
 
     def chosen_line(self):
+        """The order line or receipt line chosen (a verified purchase), if any."""
         item = self.lines.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None and self.order is not None else None
+        if item is None or (self.order is None and self.receipt is None):
+            return None
+        return item.data(Qt.ItemDataRole.UserRole)
 
     def choose_line(self, sku: str) -> None:
         for row in range(self.lines.count()):
@@ -227,11 +233,15 @@ class ReviewDialog(QDialog):
 
     def _line_chosen(self) -> None:
         line = self.chosen_line()
+        if self.order is None and line is None:
+            return
         self.product_id = line.product_id if line else None
         self.product_label.setText(f"{line.name} ({line.sku}) · " + self.tr("verified purchase") if line else "")
 
     def find_product(self, always_pick: bool = False) -> None:
         text = self.product_field.text().strip()
+        if text and not always_pick and self._show_receipt(text):
+            return
         hit = None
         if text and not always_pick:
             try:
@@ -247,6 +257,34 @@ class ReviewDialog(QDialog):
             self.product_field.clear()
             self._show_product(hit)
             self.stars.setFocus()
+
+    def _show_receipt(self, text: str) -> bool:
+        """A receipt scanned or typed at the counter: its lines are offered, and the review
+        of the one chosen is a verified purchase (its sale line)."""
+        from shopdesk.services.returns import ReturnsService
+
+        try:
+            sale = ReturnsService(self.ctx.db).find_by_receipt(text)
+        except ShopDeskError:
+            return False  # not a receipt: a product code or a name
+        self.receipt = sale
+        self.lines.clear()
+        for line in sale.lines:
+            if line.sold <= 0:
+                continue
+            item = QListWidgetItem(f"{line.name}  ·  {line.sku}")
+            item.setData(Qt.ItemDataRole.UserRole, line)
+            self.lines.addItem(item)
+        self.form.setRowVisible(self.lines, True)
+        self.lines.setCurrentRow(0)
+        if sale.customer_id and self.customer_id is None:
+            self.customer_id = sale.customer_id
+            self._show_customer()
+        self.product_field.clear()
+        self.product_field.setPlaceholderText(self.tr("Receipt %1: choose the line reviewed").replace(
+            "%1", sale.receipt_number))
+        self.stars.setFocus()
+        return True
 
     def _show_product(self, hit) -> None:
         if self.order is not None:
@@ -281,10 +319,14 @@ class ReviewDialog(QDialog):
     # -- saving ------------------------------------------------------------------------------
     def draft(self) -> ReviewDraft:
         line = self.chosen_line()
+        from_order = line is not None and self.order is not None
+        from_receipt = line is not None and self.order is None
         return ReviewDraft(rating=self.stars.value(), product_id=self.product_id, title=self.title.text(),
                            body=self.body.toPlainText(), customer_id=self.customer_id,
-                           reviewer_name=self.reviewer.text(), order_line_id=line.line_id if line else None,
-                           source="order" if line else "counter")
+                           reviewer_name=self.reviewer.text(),
+                           order_line_id=line.line_id if from_order else None,
+                           sale_line_id=line.line_id if from_receipt else None,
+                           source="order" if from_order else "counter")
 
     def save(self) -> None:
         if self.product_id is None:

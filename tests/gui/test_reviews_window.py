@@ -201,3 +201,33 @@ def test_the_till_shows_the_scanned_products_rating(qtbot, window, store, cashie
     scan(qtbot, window, "96385074")
     qtbot.waitUntil(lambda: panel.text().startswith("Dish soap"), timeout=3000)
     assert "no reviews yet" in panel.text()
+
+
+def test_a_receipt_scanned_at_the_counter_makes_a_verified_review_of_its_line(qtbot, store, products, cashier, till):
+    from shopdesk.services.checkout import CheckoutService
+
+    checkout = CheckoutService(store)
+    for code in ("036000291452", "96385074"):  # bread, soap
+        checkout.scan(cashier, till.till_id, code)
+    sale = checkout.pay_cash(cashier, till.till_id, checkout.current_cart(cashier, till.till_id).total)
+    ctx = log_in(qtbot, store, "cashier", "demo-cashier")
+
+    def review_soap() -> ReviewDialog:
+        dialog = ReviewDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.product_field, sale.receipt_number.lower())  # as read off the receipt
+        qtbot.keyClick(dialog.product_field, Qt.Key.Key_Return)
+        assert dialog.lines.count() == 2 and dialog.lines.isVisible()
+        dialog.lines.setCurrentRow(1)
+        assert "Dish soap" in dialog.product_label.text() and "verified purchase" in dialog.product_label.text()
+        qtbot.keyClick(dialog.stars, Qt.Key.Key_4)
+        click(qtbot, dialog.save_button)
+        return dialog
+
+    first = review_soap()
+    assert first.result is not None
+    review = first.result.review
+    assert (review.product_id, review.rating, review.verified) == (products["SOAP"], 4, True)
+    again = review_soap()  # the same line once more: refused, the dialog stays open
+    assert again.result is None and "already" in again.error.text() and again.isVisible()
