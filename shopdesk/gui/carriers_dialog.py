@@ -47,7 +47,7 @@ class CarrierForm(QDialog):
         self.url = QLineEdit(self)
         self.url.setObjectName("trackingUrl")
         self.url.setPlaceholderText("https://carrier.example/track?number={tracking}")
-        self.s10 = QCheckBox(self.tr("UPU S10 numbers (checked; made here when none is scanned)"), self)
+        self.s10 = QCheckBox(self.tr("UPU S10 numbers (checked, or made here)"), self)
         self.s10.setObjectName("s10Check")
         self.s10_service = QLineEdit(self)
         self.s10_service.setObjectName("s10Service")

@@ -74,7 +74,7 @@ class ShipDialog(QDialog):
         self.carriers: list[Carrier] = []
         self.setObjectName("shipDialog")
         self.setWindowTitle(self.tr("Ship order"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)  # labels, the tracking field and its button side by side
 
         self.heading = QLabel(self)
         self.heading.setObjectName("shipHeading")
@@ -123,6 +123,7 @@ class ShipDialog(QDialog):
         tracking_row.addWidget(self.tracking_field, 1)
         tracking_row.addWidget(self.generate_button)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)  # labels stay whole, left of their fields
         form.addRow(carrier_label, self.carrier_combo)
         form.addRow(service_label, self.service_combo)
         form.addRow(tracking_label, tracking_row)
