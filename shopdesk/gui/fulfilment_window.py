@@ -49,7 +49,6 @@ from shopdesk.gui.ship_dialog import ShipDialog, documents_dir, open_document, p
 from shopdesk.services.orders import OrderSummary
 
 PAGE = 200  # orders fetched at a time
-CREATED_SCAN = 1000  # created orders looked at to count the cash-on-delivery ones
 
 
 def problem_text(err: Exception) -> str:
@@ -153,6 +152,7 @@ class FulfilmentWindow(QWidget):
         self.documents: Path | None = None  # folder for pick lists, slips and labels; None: temporary
         self.opener = open_document  # how a saved document is shown (the system's viewer)
         self.counts: dict[OrderState, int] = {}
+        self._to_pick = 0  # orders the person logged in may pick now
         self._busy = False
         self._more = False
 
@@ -278,7 +278,7 @@ class FulfilmentWindow(QWidget):
     def _tab_titles(self) -> None:
         c = self.counts
         titles = (
-            self.tr("To pick (%1)").replace("%1", str(c.get(OrderState.PAID, 0) + self._created_to_pick())),
+            self.tr("To pick (%1)").replace("%1", str(self._to_pick)),
             self.tr("To pack (%1)").replace("%1", str(c.get(OrderState.PICKED, 0))),
             self.tr("To ship (%1)").replace("%1", str(c.get(OrderState.PACKED, 0))),
             self.tr("Shipped (%1)").replace("%1", str(c.get(OrderState.SHIPPED, 0))),
@@ -287,35 +287,14 @@ class FulfilmentWindow(QWidget):
         for i, title in enumerate(titles):
             self.tabs.setTabText(i, title)
 
-    def _may_pick_unpaid(self) -> bool:
-        staff = self.ctx.staff
-        return bool(staff and staff.can(Permission.SHIP_UNPAID))
-
-    def _created_to_pick(self) -> int:
-        """Created orders that may be picked: cash on delivery (any unpaid one for a manager)."""
-        created = self.counts.get(OrderState.CREATED, 0)
-        if not created or self._may_pick_unpaid():
-            return created
-        if self.ctx.staff is None:
-            return 0
-        try:
-            rows = self.ctx.orders.queue(self.ctx.staff, (OrderState.CREATED,), limit=CREATED_SCAN)
-        except ShopDeskError:
-            return 0
-        return sum(1 for r in rows if r.cash_on_delivery)
-
-    def _wanted(self, rows: list[OrderSummary]) -> list[OrderSummary]:
-        if self.queue().key != "pick" or self._may_pick_unpaid():
-            return rows
-        return [r for r in rows if r.state is not OrderState.CREATED or r.cash_on_delivery]
-
     def reload(self) -> None:
         """Counts, the current queue (from its start) and the buttons, as stored now."""
         keep = set(self.selected_ids())
         try:
             self.counts = self.ctx.orders.counts()
+            self._to_pick = self.ctx.orders.count_ready_to_pick(self.ctx.staff) if self.ctx.staff else 0
         except ShopDeskError as err:
-            self.counts = {}
+            self.counts, self._to_pick = {}, 0
             self.show_message(error_text(err), ERROR)
         self._tab_titles()
         self._load_page(append=False)
@@ -328,9 +307,9 @@ class FulfilmentWindow(QWidget):
         if staff is None:
             return []
         rows = self.ctx.orders.queue(staff, self.queue().states, search=self.search_field.text(),
-                                     after_number=after, limit=PAGE)
+                                     after_number=after, limit=PAGE, ready_to_pick=self.queue().key == "pick")
         self._more = len(rows) == PAGE
-        return self._wanted(rows)
+        return rows
 
     def _load_page(self, append: bool) -> None:
         after = self.model.rows[-1].number if append and self.model.rows else ""

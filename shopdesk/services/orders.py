@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from shopdesk.domain.cart import LineInput, price_cart
@@ -204,15 +204,18 @@ class OrderService:
             return self._view(s, _order(s, order_id), actor)
 
     def queue(self, actor: StaffSession, states: tuple[OrderState, ...] | None = None, *, search: str = "",
-              after_number: str = "", limit: int = 200) -> list[OrderSummary]:
+              after_number: str = "", limit: int = 200, ready_to_pick: bool = False) -> list[OrderSummary]:
         """Orders in the given states, oldest number first (fulfilment works first in, first out);
-        ``after_number`` pages on. ``search`` matches number, name, city, tracking, web id."""
+        ``after_number`` pages on. ``search`` matches number, name, city, tracking, web id.
+        ``ready_to_pick``: only the orders ``actor`` may pick now (see :func:`_ready_to_pick`)."""
         with self.db.reader() as s:
             lines = (select(func.count(OrderLine.id)).where(OrderLine.order_id == Order.id)
                      .correlate(Order).scalar_subquery())
             query = select(Order, lines).order_by(Order.number).limit(min(max(limit, 1), 1000))
             if states:
                 query = query.where(Order.state.in_([OrderState(st).value for st in states]))
+            if ready_to_pick:
+                query = query.where(_ready_to_pick(actor))
             if after_number:
                 query = query.where(Order.number > after_number)
             text = (search or "").strip()
@@ -232,6 +235,11 @@ class OrderService:
         with self.db.reader() as s:
             found = dict(s.execute(select(Order.state, func.count()).group_by(Order.state)).all())
         return {state: found.get(state.value, 0) for state in OrderState}
+
+    def count_ready_to_pick(self, actor: StaffSession) -> int:
+        """How many orders ``actor`` may pick now (the fulfilment window's first queue)."""
+        with self.db.reader() as s:
+            return s.scalar(select(func.count()).select_from(Order).where(_ready_to_pick(actor))) or 0
 
     def record_payment(self, actor: StaffSession, order_id: str, method: str, amount: int,
                        reference: str = "") -> OrderView:
@@ -428,6 +436,14 @@ def change_state(s: Session, actor: StaffSession | None, order: Order, action: O
         audit.record(s, actor, "order.let_go_unpaid", entity_type="order", entity_id=order.id,
                      number=order.number, step=action.value, due=order.grand_total - order.paid_total)
     return after
+
+
+def _ready_to_pick(actor: StaffSession):
+    """The state machine's pick rule (:func:`next_state`, ``OrderAction.PICK``) as a query:
+    paid orders, and new ones that are cash on delivery, or any new one for someone who may
+    let unpaid orders go."""
+    unpaid_ok = true() if actor.can(Permission.SHIP_UNPAID) else Order.cash_on_delivery.is_(True)
+    return or_(Order.state == OrderState.PAID.value, and_(Order.state == OrderState.CREATED.value, unpaid_ok))
 
 
 def release_reservations(s: Session, order_id: str) -> None:

@@ -228,3 +228,12 @@ def test_cash_on_delivery_is_collected_after_delivery(store, products, cashier, 
     done = orders.record_payment(cashier, view.order_id, "cod", 249, "driver Sam")
     assert done.state is OrderState.DELIVERED and done.paid_in_full
     assert [e.action for e in done.events][-1] == "payment"
+
+
+def test_the_pick_queue_holds_what_each_person_may_pick(store, products, cashier, clerk, manager, orders):
+    paid = paid_order(orders, cashier, OrderLineDraft(Decimal(1), sku="SOAP"))
+    cod = paid_order(orders, cashier, OrderLineDraft(Decimal(1), sku="SOAP"), cash_on_delivery=True)
+    orders.create(cashier, OrderDraft(BOB, (OrderLineDraft(Decimal(1), sku="SOAP"),)))  # unpaid
+    assert [o.number for o in orders.queue(clerk, ready_to_pick=True)] == [paid.number, cod.number]
+    assert orders.count_ready_to_pick(clerk) == 2
+    assert orders.count_ready_to_pick(manager) == 3  # a manager may let the unpaid one go
