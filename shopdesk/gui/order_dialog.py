@@ -424,28 +424,24 @@ class OrderDialog(QDialog):
         return parse_money(text, self.currency, self.locale, field="shipping_charge", allow_negative=False)
 
     def _estimated_total(self) -> int | None:
-        """Lines plus shipping when prices include tax (exactly what the order will total);
-        None when tax is added on top or the charge cannot be read."""
-        if not self.ctx.store.prices_include_tax:
-            return None
+        """What the order will total (the service prices it: tax on top included), or None
+        while the lines or the charge cannot be read."""
         try:
-            return self.model.lines_total() + self._shipping_charge()
+            return self.ctx.orders.quote(self.model.drafts(), self._shipping_charge()).grand_total
         except ShopDeskError:
             return None
 
     def _update_total(self, *_args) -> None:
         money = lambda amount: format_money(amount, self.currency, self.locale)  # noqa: E731
-        lines = self.model.lines_total()
         try:
             charge = self._shipping_charge()
         except ShopDeskError:
             self.total_label.setText(self.tr("%1 line(s) · %2 · shipping charge?").replace(
-                "%1", str(len(self.model.lines))).replace("%2", money(lines)))
+                "%1", str(len(self.model.lines))).replace("%2", money(self.model.lines_total())))
             return
-        if self.ctx.store.prices_include_tax:
-            text = self.tr("%1 line(s) · shipping %2 · Total %3").replace("%3", money(lines + charge))
-        else:
-            text = self.tr("%1 line(s) · %3 + shipping %2, plus tax").replace("%3", money(lines))
+        total = self._estimated_total()
+        text = self.tr("%1 line(s) · shipping %2 · Total %3").replace(
+            "%3", money(total) if total is not None else "?")
         self.total_label.setText(text.replace("%1", str(len(self.model.lines))).replace("%2", money(charge)))
 
     # -- creating ------------------------------------------------------------------------

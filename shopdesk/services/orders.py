@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import and_, delete, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from shopdesk.domain.cart import LineInput, price_cart
+from shopdesk.domain.cart import CartTotals, LineInput, price_cart
 from shopdesk.domain.errors import NotFound, StateError, ValidationError
 from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.order_flow import (
@@ -162,6 +162,13 @@ class OrderView:
 
 
 @dataclass(frozen=True)
+class OrderQuote:
+    subtotal: int  # the lines, in the store's price basis
+    tax_total: int
+    grand_total: int  # what the customer pays, shipping included
+
+
+@dataclass(frozen=True)
 class OrderSummary:
     order_id: str
     number: str
@@ -189,6 +196,14 @@ class OrderService:
         with self.db.unit_of_work() as s:
             order = create_order(s, actor, draft)
             return self._view(s, order, actor)
+
+    def quote(self, lines: tuple[OrderLineDraft, ...], shipping_charge: int = 0) -> OrderQuote:
+        """What an order of these lines will charge (tax on top included), without taking it."""
+        if shipping_charge < 0:
+            raise ValidationError("shipping_charge", QT_TRANSLATE_NOOP("errors", "The shipping charge cannot be negative."))
+        with self.db.reader() as s:
+            _products, totals = _priced_lines(s, lines, _store(s).prices_include_tax)
+        return OrderQuote(totals.subtotal, totals.tax_total, totals.grand_total + shipping_charge)
 
     def get(self, actor: StaffSession, order_id: str) -> OrderView:
         with self.db.reader() as s:
@@ -311,26 +326,9 @@ def create_order(s: Session, actor: StaffSession, draft: OrderDraft) -> Order:
             Order.source == source, Order.external_id == external_id)) is not None:
         raise StateError(QT_TRANSLATE_NOOP("errors", "Order {external_id} from {source} is already here."),
                          external_id=external_id, source=source)
-    store = s.scalar(select(StoreSettings))
-    if store is None:
-        raise NotFound(QT_TRANSLATE_NOOP("errors", "This database has no store yet; run the set-up first."))
+    store = _store(s)
     location = _ship_from(s, draft.ship_from)
-    products = [_product_for(s, line, number) for number, line in enumerate(draft.lines, start=1)]
-    inputs = []
-    for number, (line, product) in enumerate(zip(draft.lines, products, strict=True), start=1):
-        quantity = _checked_quantity(line.quantity, product.unit, number)
-        price = product.price if line.unit_price is None else line.unit_price
-        if price < 0 or line.discount < 0:
-            raise ValidationError("lines", QT_TRANSLATE_NOOP(
-                "errors", "Line {line}: a price or discount cannot be negative."), line=number)
-        inputs.append(LineInput(key=str(number), quantity=quantity, unit_price=price,
-                                tax=DomainTaxRate(code=product.tax_rate.code, percent=product.tax_rate.percent),
-                                discount=line.discount))
-    try:
-        totals = price_cart(inputs, prices_include_tax=store.prices_include_tax)
-    except ValidationError as err:  # a discount larger than its line
-        raise ValidationError("lines", QT_TRANSLATE_NOOP("errors", "Line {line}: {problem}"),
-                              line=err.params.get("key", "?"), problem=err.message) from err
+    products, totals = _priced_lines(s, draft.lines, store.prices_include_tax)
     order = Order(
         number=next_number(s, "SO"), source=source, external_id=external_id, state=OrderState.CREATED.value,
         customer_id=draft.customer_id or None, ship_name=ship_to.name, ship_company=ship_to.company,
@@ -359,6 +357,34 @@ def create_order(s: Session, actor: StaffSession, draft: OrderDraft) -> Order:
         add_payment(s, actor, order, payment)
     s.flush()
     return order
+
+
+def _store(s: Session) -> StoreSettings:
+    store = s.scalar(select(StoreSettings))
+    if store is None:
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "This database has no store yet; run the set-up first."))
+    return store
+
+
+def _priced_lines(s: Session, lines: tuple[OrderLineDraft, ...],
+                  prices_include_tax: bool) -> tuple[list[Product], CartTotals]:
+    """The lines' products and their prices by the cart rule (what the order will charge)."""
+    products = [_product_for(s, line, number) for number, line in enumerate(lines, start=1)]
+    inputs = []
+    for number, (line, product) in enumerate(zip(lines, products, strict=True), start=1):
+        quantity = _checked_quantity(line.quantity, product.unit, number)
+        price = product.price if line.unit_price is None else line.unit_price
+        if price < 0 or line.discount < 0:
+            raise ValidationError("lines", QT_TRANSLATE_NOOP(
+                "errors", "Line {line}: a price or discount cannot be negative."), line=number)
+        inputs.append(LineInput(key=str(number), quantity=quantity, unit_price=price,
+                                tax=DomainTaxRate(code=product.tax_rate.code, percent=product.tax_rate.percent),
+                                discount=line.discount))
+    try:
+        return products, price_cart(inputs, prices_include_tax=prices_include_tax)
+    except ValidationError as err:  # a discount larger than its line
+        raise ValidationError("lines", QT_TRANSLATE_NOOP("errors", "Line {line}: {problem}"),
+                              line=err.params.get("key", "?"), problem=err.message) from err
 
 
 def add_payment(s: Session, actor: StaffSession, order: Order, payment: PaymentDraft) -> None:

@@ -94,3 +94,12 @@ def test_the_same_web_order_twice_is_refused(store, products, cashier, orders):
         orders.create(cashier, draft(OrderLineDraft(Decimal(1), sku="BREAD"), source="webshop", external_id="1001"))
     assert orders.find(cashier, "1001").number == "SO-000001"
     assert orders.find(cashier, "so1").number == "SO-000001"
+
+
+def test_a_quote_is_what_the_order_will_charge(store, products, cashier, orders):
+    lines = (OrderLineDraft(Decimal(2), sku="BREAD"), OrderLineDraft(Decimal(1), barcode=SOAP))
+    quote = orders.quote(lines, shipping_charge=495)
+    view = orders.create(cashier, draft(*lines, shipping_charge=495))
+    assert (quote.subtotal, quote.tax_total, quote.grand_total) == (view.subtotal, view.tax_total, view.grand_total)
+    with pytest.raises(ValidationError, match="Line 1: no product"):
+        orders.quote((OrderLineDraft(Decimal(1), sku="NOPE"),))
