@@ -15,6 +15,27 @@ from shopdesk.store.models import Base
 from shopdesk.store.search_index import is_search_table
 
 
+def database_at(db_path, revision: str):
+    """An engine on a ShopDesk file made by an older release (migrated up to ``revision``)."""
+    engine = make_engine(db_path)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.upgrade_to_head(engine, db_path, revision=revision)
+    return engine
+
+
+def add_floor_owner_and_till(conn, t: str) -> None:
+    """The rows a sale needs: location l1 (FLOOR), owner u1, till t1 (T1)."""
+    conn.exec_driver_sql(
+        f"INSERT INTO locations (id, code, name, kind, created_at, updated_at) VALUES"
+        f" ('l1', 'FLOOR', 'Shop floor', 'internal', {t}, {t})")
+    conn.exec_driver_sql(
+        f"INSERT INTO users (id, username, display_name, role, password_hash, failed_attempts, active,"
+        f" created_at, updated_at) VALUES ('u1', 'o', 'O', 'owner', 'x', 0, 1, {t}, {t})")
+    conn.exec_driver_sql(
+        f"INSERT INTO tills (id, code, name, location_id, last_receipt_no, created_at, updated_at)"
+        f" VALUES ('t1', 'T1', 'Till 1', 'l1', 1, {t}, {t})")
+
 def test_connections_use_wal_full_sync_foreign_keys_and_busy_timeout(db):
     with db.engine.connect() as conn:
         pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
@@ -140,10 +161,7 @@ def test_unit_of_work_rolls_back_everything_on_error(db):
 
 def test_upgrade_from_0004_adds_the_stockroom_and_keeps_stock(db_path):
     """A database from the catalog release (0004) with stock in it gains the stockroom tables."""
-    engine = make_engine(db_path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-    migrations.upgrade_to_head(engine, db_path, revision="0004")
+    engine = database_at(db_path, "0004")
     t = "'2025-01-01T00:00:00+00:00'"
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -192,21 +210,10 @@ def test_a_second_process_opens_a_new_database_whose_marker_is_still_in_the_wal(
 def test_upgrade_from_0005_adds_the_counter_without_copying_sales(db_path):
     """A 0005 database with a sale upgrades in place: old rows get the defaults, the new
     reference columns are enforced, tenders and discount limits are seeded."""
-    engine = make_engine(db_path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-    migrations.upgrade_to_head(engine, db_path, revision="0005")
+    engine = database_at(db_path, "0005")
     t = "'2025-01-01T00:00:00+00:00'"
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            f"INSERT INTO locations (id, code, name, kind, created_at, updated_at) VALUES"
-            f" ('l1', 'FLOOR', 'Shop floor', 'internal', {t}, {t})")
-        conn.exec_driver_sql(
-            f"INSERT INTO users (id, username, display_name, role, password_hash, failed_attempts, active,"
-            f" created_at, updated_at) VALUES ('u1', 'o', 'O', 'owner', 'x', 0, 1, {t}, {t})")
-        conn.exec_driver_sql(
-            f"INSERT INTO tills (id, code, name, location_id, last_receipt_no, created_at, updated_at)"
-            f" VALUES ('t1', 'T1', 'Till 1', 'l1', 1, {t}, {t})")
+        add_floor_owner_and_till(conn, t)
         conn.exec_driver_sql(
             f"INSERT INTO sales (id, receipt_number, till_id, user_id, currency, prices_include_tax, net_total,"
             f" tax_total, grand_total, created_at, completed_at) VALUES ('s1', 'T1-000001', 't1', 'u1', 'EUR', 1,"
@@ -234,10 +241,7 @@ def test_upgrade_from_0005_adds_the_counter_without_copying_sales(db_path):
 
 def test_upgrade_from_0006_adds_the_store_logo_without_copying_store_settings(db_path):
     """A 0006 database keeps its store row; the new logo column is NULL and references images."""
-    engine = make_engine(db_path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-    migrations.upgrade_to_head(engine, db_path, revision="0006")
+    engine = database_at(db_path, "0006")
     t = "'2025-01-01T00:00:00+00:00'"
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -266,10 +270,7 @@ def test_upgrade_from_0006_adds_the_store_logo_without_copying_store_settings(db
 def test_upgrade_from_0007_adds_orders_and_seeds_carriers_for_the_stores_country(db_path):
     """A 0007 database with a store keeps it; orders tables arrive empty, carriers and parcel
     types are seeded, the post's S10 country taken from the store's locale."""
-    engine = make_engine(db_path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-    migrations.upgrade_to_head(engine, db_path, revision="0007")
+    engine = database_at(db_path, "0007")
     t = "'2025-01-01T00:00:00+00:00'"
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -296,21 +297,10 @@ def test_upgrade_from_0007_adds_orders_and_seeds_carriers_for_the_stores_country
 
 
 def test_upgrade_from_0008_adds_reviews_and_marks_old_sale_lines_not_suggested_in_place(db_path):
-    engine = make_engine(db_path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-    migrations.upgrade_to_head(engine, db_path, revision="0008")
+    engine = database_at(db_path, "0008")
     t = "'2025-01-01T00:00:00+00:00'"
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            f"INSERT INTO locations (id, code, name, kind, created_at, updated_at) VALUES"
-            f" ('l1', 'FLOOR', 'Shop floor', 'internal', {t}, {t})")
-        conn.exec_driver_sql(
-            f"INSERT INTO users (id, username, display_name, role, password_hash, failed_attempts, active,"
-            f" created_at, updated_at) VALUES ('u1', 'o', 'O', 'owner', 'x', 0, 1, {t}, {t})")
-        conn.exec_driver_sql(
-            f"INSERT INTO tills (id, code, name, location_id, last_receipt_no, created_at, updated_at)"
-            f" VALUES ('t1', 'T1', 'Till 1', 'l1', 1, {t}, {t})")
+        add_floor_owner_and_till(conn, t)
         conn.exec_driver_sql(f"INSERT INTO tax_rates (id, code, name, percent, active, created_at, updated_at)"
                              f" VALUES ('x1', 'STD', 'Std', '20', 1, {t}, {t})")
         conn.exec_driver_sql(
