@@ -387,31 +387,32 @@ def cmd_import_baskets(args) -> int:
 def cmd_import_orders(args) -> int:
     """``shopdesk import orders FILE [--source NAME]``: every order of the file in one
     transaction, or none."""
-    from shopdesk.services.order_import import OrderFileRejected, OrderImportService
+    from shopdesk.services.order_import import OrderImportService
 
     return _import_all_or_none(args, lambda db, actor: OrderImportService(db).import_orders(
-        actor, args.file, source=args.source), OrderFileRejected)
+        actor, args.file, source=args.source))
 
 
 def cmd_import_reviews(args) -> int:
     """``shopdesk import reviews FILE [--source NAME]``: every review of the file (pending)
     in one transaction, or none."""
-    from shopdesk.services.review_import import ReviewFileRejected, ReviewImportService
+    from shopdesk.services.review_import import ReviewImportService
 
     return _import_all_or_none(args, lambda db, actor: ReviewImportService(db).import_reviews(
-        actor, args.file, source=args.source), ReviewFileRejected)
+        actor, args.file, source=args.source))
 
 
-def _import_all_or_none(args, run_import, rejected: type[ShopDeskError]) -> int:
+def _import_all_or_none(args, run_import) -> int:
     """Acts as the database's first owner (like ``import products``); when rows are wrong,
     each problem goes to stderr, nothing is written and the exit code is 1."""
     from shopdesk.services.catalog_import import first_owner
+    from shopdesk.services.csv_files import FileRejected
 
     db = _open(args.db)
     try:
         try:
             result = run_import(db, first_owner(db))
-        except rejected as err:
+        except FileRejected as err:
             for problem in err.rejects:
                 print(problem, file=sys.stderr)
             print(f"{len(err.rejects)} problem(s) in {args.file}; nothing was imported.", file=sys.stderr)

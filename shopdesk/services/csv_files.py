@@ -78,3 +78,30 @@ def sniff_delimiter(text: str) -> str:
             counts[ch] += 1
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class PlacedProblem:
+    """One problem of an imported file: where (``row 7 (order 1003)``, ``review 3 (id R-3)``)
+    and what; ``row`` is the CSV row (header = 1) or the record's place in a JSON list."""
+
+    where: str
+    message: str
+    row: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class FileRejected(ShopDeskError):
+    """Records of an imported file are wrong; ``rejects`` lists every problem and nothing
+    was imported. Subclasses give the message (a literal, for translation)."""
+
+    def __init__(self, rejects: list[PlacedProblem], template: str) -> None:
+        self.rejects = tuple(rejects)
+        shown = "; ".join(str(r) for r in rejects[:MAX_PROBLEMS_SHOWN])
+        more = len(rejects) - MAX_PROBLEMS_SHOWN
+        super().__init__(template, count=len(rejects), rows=shown, more=f" (and {more} more)" if more > 0 else "")

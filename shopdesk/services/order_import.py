@@ -125,7 +125,9 @@ from shopdesk.domain.quantity import parse_quantity
 from shopdesk.domain.shipping import Address
 from shopdesk.services import audit
 from shopdesk.services.csv_files import (
+    FileRejected,
     ImportFileError,
+    PlacedProblem,
     decode_csv_bytes,
     read_source,
     refuse_nul,
@@ -139,7 +141,6 @@ from shopdesk.store.order_models import Order
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ORDERS = 100_000
-MAX_PROBLEMS_SHOWN = 20
 MAX_STREET_LINES = 4
 MAX_EXTERNAL_ID = 100
 MAX_SOURCE = 40
@@ -158,30 +159,16 @@ _FALSE = frozenset({"", "0", "no", "n", "false"})
 
 
 # -- results and errors ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OrderRowError:
-    """One problem: where (``row 7 (order 1003)`` / ``order 3 (id 1003), line 2``) and what."""
-
-    where: str
-    message: str
-    row: int = 0  # CSV: spreadsheet row (header = 1); JSON: the order's place in the list, from 1
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+OrderRowError = PlacedProblem  # where in the file, and what is wrong
 
 
-class OrderFileRejected(ShopDeskError):
+class OrderFileRejected(FileRejected):
     """Orders of the file are wrong; ``rejects`` lists every problem. Nothing was imported."""
 
-    def __init__(self, rejects: list[OrderRowError]) -> None:
-        self.rejects = tuple(rejects)
-        shown = "; ".join(str(r) for r in rejects[:MAX_PROBLEMS_SHOWN])
-        more = len(rejects) - MAX_PROBLEMS_SHOWN
-        super().__init__(
-            QT_TRANSLATE_NOOP("errors", "The order file has {count} problem(s), so nothing was imported. "
-                                        "Fix them and import again: {rows}{more}"),
-            count=len(rejects), rows=shown, more=f" (and {more} more)" if more > 0 else "",
-        )
+    def __init__(self, rejects: list[PlacedProblem]) -> None:
+        super().__init__(rejects, QT_TRANSLATE_NOOP(
+            "errors", "The order file has {count} problem(s), so nothing was imported. "
+                      "Fix them and import again: {rows}{more}"))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ from shopdesk.domain.i18n import QT_TRANSLATE_NOOP
 from shopdesk.domain.ratings import check_rating
 from shopdesk.services import audit
 from shopdesk.services.csv_files import (
+    FileRejected,
     ImportFileError,
+    PlacedProblem,
     decode_csv_bytes,
     read_source,
     refuse_nul,
@@ -68,7 +70,6 @@ from shopdesk.store.types import utcnow
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_REVIEWS = 100_000
-MAX_PROBLEMS_SHOWN = 20
 MAX_EXTERNAL_ID = 100
 FIELDS = ("id", "sku", "barcode", "rating", "title", "body", "name", "email", "date", "order_id")
 CSV_COLUMNS = ("review_id", *FIELDS[1:])
@@ -76,27 +77,16 @@ CSV_ALIASES = {"id": "review_id"}
 
 
 # -- results and errors ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ReviewRowError:
-    where: str  # "row 7 (review R-3)" / "review 3 (id R-3)"
-    message: str
-    row: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+ReviewRowError = PlacedProblem  # where in the file, and what is wrong
 
 
-class ReviewFileRejected(ShopDeskError):
+class ReviewFileRejected(FileRejected):
     """Reviews of the file are wrong; ``rejects`` lists every problem. Nothing was imported."""
 
-    def __init__(self, rejects: list[ReviewRowError]) -> None:
-        self.rejects = tuple(rejects)
-        shown = "; ".join(str(r) for r in rejects[:MAX_PROBLEMS_SHOWN])
-        more = len(rejects) - MAX_PROBLEMS_SHOWN
-        super().__init__(
-            QT_TRANSLATE_NOOP("errors", "The review file has {count} problem(s), so nothing was imported. "
-                                        "Fix them and import again: {rows}{more}"),
-            count=len(rejects), rows=shown, more=f" (and {more} more)" if more > 0 else "")
+    def __init__(self, rejects: list[PlacedProblem]) -> None:
+        super().__init__(rejects, QT_TRANSLATE_NOOP(
+            "errors", "The review file has {count} problem(s), so nothing was imported. "
+                      "Fix them and import again: {rows}{more}"))
 
 
 @dataclass(frozen=True)
