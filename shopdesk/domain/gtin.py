@@ -36,7 +36,9 @@ def gtin_check_digit(body: str) -> int:
             QT_TRANSLATE_NOOP("errors", "'{code}' is not a barcode body; it must be digits only."),
             code=body,
         )
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    digits = body.encode("ascii")
+    tripled, single = digits[-1::-2], digits[-2::-2]  # from the rightmost digit of the body
+    total = 3 * (sum(tripled) - 48 * len(tripled)) + sum(single) - 48 * len(single)  # 48: b"0"
     return (10 - total % 10) % 10
 
 
@@ -130,6 +132,8 @@ def expand_upce(code: str) -> str | None:
 
 
 def _clean(code: str) -> str:
+    if code.isascii() and code.isprintable():  # what scanners send: nothing to normalise
+        return code.strip()
     # NFKC turns full-width digits from an IME into ASCII; Cc/Cf are \r, \t, GS, BOM,
     # zero-width spaces - never part of a code a person means.
     text = unicodedata.normalize("NFKC", code)

@@ -25,9 +25,13 @@ class CartTableModel(QAbstractTableModel):
         # Each cell's text is formatted here, not on every paint (a scan repaints the table),
         # and a line whose values did not change keeps the texts it had (a scan changes one).
         old = self._view
-        previous = (dict(zip(old.lines, self._texts, strict=True))
+        previous = ({line.line_id: (line, texts) for line, texts in zip(old.lines, self._texts, strict=True)}
                     if old is not None and (old.currency, old.locale) == (view.currency, view.locale) else {})
-        self._texts = [previous.get(line) or self._line_texts(line, view) for line in view.lines]
+        texts = []
+        for line in view.lines:
+            before = previous.get(line.line_id)
+            texts.append(before[1] if before is not None and before[0] == line else self._line_texts(line, view))
+        self._texts = texts
         if old is not None and len(old.lines) == len(view.lines) and all(
                 a.line_id == b.line_id for a, b in zip(old.lines, view.lines, strict=True)):
             self._view = view  # same lines: only values changed

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopdesk.domain.errors import ShopDeskError
+from shopdesk.domain.gtin import is_valid_gtin
 from shopdesk.domain.money import format_money
 from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.gui.background import run_in_background
@@ -64,6 +65,8 @@ class CheckoutWindow(QWidget):
         self.scan_field.setObjectName("scanField")
         self.scan_field.setPlaceholderText(self.tr("Scan a barcode or type a code, then Enter"))
         self.scan_field.returnPressed.connect(self._on_scan_entered)
+        self.scan_field.textChanged.connect(self._look_ahead)
+        self.looked_ahead: tuple[str, CartView | None, ScanPreview] | None = None  # code, cart it was for, line
 
         self.message = MessageStrip(self)
 
@@ -243,10 +246,29 @@ class CheckoutWindow(QWidget):
             return
         self.scan(code)
 
+    def _look_ahead(self, text: str) -> None:
+        """Once the field holds a whole GTIN (length and check digit), work out the line it
+        adds while the scanner is still sending its last keys: Enter then only shows it.
+
+        Kept with the code and the cart it was worked out for; :meth:`scan` uses it only
+        when both are still the same, and the write that follows is the truth anyway.
+        """
+        if not is_valid_gtin(text) or self.ctx.staff is None:
+            return
+        try:
+            preview = self.ctx.checkout.preview_scan(self.ctx.staff, self.cart, text)
+        except ShopDeskError:
+            return  # Enter reports it, through the ordinary scan
+        self.looked_ahead = (text, self.cart, preview) if preview is not None else None
+
     def scan(self, code: str) -> None:
         self.write_pending_scan()
+        ahead, self.looked_ahead = self.looked_ahead, None
         try:
-            preview = self.ctx.checkout.preview_scan(self.ctx.require_staff(), self.cart, code)
+            if ahead is not None and ahead[0] == code and ahead[1] is self.cart:
+                preview = ahead[2]
+            else:
+                preview = self.ctx.checkout.preview_scan(self.ctx.require_staff(), self.cart, code)
             if preview is not None:
                 # The line is shown now and written as soon as Qt is back in its event loop
                 # (before any other action: see write_pending_scan), so the cashier sees it
@@ -278,8 +300,7 @@ class CheckoutWindow(QWidget):
             return
         if view != self.cart:  # the stored cart differs from what was shown (e.g. a new price)
             self._show_cart(view)
-        else:
-            self.cart = view
+        else:  # the cart shown stays (the same object: a line looked ahead for it still fits)
             self._select_last_line()
         self._warn_if_reserved(view)
 

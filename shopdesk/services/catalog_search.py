@@ -258,8 +258,4 @@ class CatalogSearch:
         """Exact barcode/SKU lookup (the scan field), without the text search."""
         if not code or not code.strip():
             return None
-        pooled = self.db.engine.raw_connection()  # one SELECT or two: autocommit reads
-        try:
-            return lookup_code(pooled.driver_connection, code)
-        finally:
-            pooled.close()
+        return lookup_code(self.db.lookup_connection(), code)  # one SELECT or two: autocommit reads

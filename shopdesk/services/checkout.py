@@ -127,11 +127,7 @@ class CheckoutService:
             key = barcode_lookup_key(code)
         except ShopDeskError:
             return None
-        pooled = self.db.engine.raw_connection()  # one autocommit SELECT, like the catalog lookup
-        try:
-            product = till_queries.product_by_barcode_key(pooled.driver_connection, key)
-        finally:
-            pooled.close()
+        product = till_queries.product_by_barcode_key(self.db.lookup_connection(), key)
         if product is None or not product.active:
             return None
         rows, header = stored_rows(cart)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,6 +107,9 @@ class Database:
         self._read_sessions = sessionmaker(
             engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
         )
+        self._lookups = threading.local()
+        self._lookup_connections: list[sqlite3.Connection] = []
+        self._lookup_lock = threading.Lock()
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -161,7 +165,29 @@ class Database:
         finally:
             pooled.close()
 
+    def lookup_connection(self) -> sqlite3.Connection:
+        """This thread's own connection for single-statement reads in autocommit (each
+        SELECT sees the latest commit and holds no lock after it).
+
+        The till looks a scanned code up with it: checking a connection out of the pool
+        costs more than the indexed lookup itself. Never begin a transaction on it.
+        """
+        conn = getattr(self._lookups, "connection", None)
+        if conn is None:
+            # check_same_thread off only so close() can close it; one thread uses it.
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            apply_pragmas(conn)
+            with self._lookup_lock:
+                self._lookup_connections.append(conn)
+            self._lookups.connection = conn
+        return conn
+
     def close(self) -> None:
+        with self._lookup_lock:
+            connections, self._lookup_connections = self._lookup_connections, []
+        self._lookups = threading.local()
+        for conn in connections:
+            conn.close()
         self.engine.dispose()
 
 

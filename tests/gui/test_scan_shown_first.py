@@ -90,3 +90,42 @@ def test_closing_the_window_writes_the_scan_it_shows(qtbot, window, store, produ
     scan(qtbot, window, MILK)
     window.close()
     assert stored_lines(store) == [(products["MILK-1L"], 1)]
+
+
+def test_the_line_is_worked_out_while_the_scanner_types_and_shown_at_enter(qtbot, window, store, products):
+    checkout = window.checkout
+    qtbot.keyClicks(checkout.scan_field, MILK, delay=SCANNER_DELAY_MS)
+    assert checkout.model.rowCount() == 0  # nothing added before Enter
+    assert stored_lines(store) == []
+    qtbot.keyClick(checkout.scan_field, Qt.Key.Key_Return)
+    assert checkout.model.rowCount() == 1 and checkout.total_label.text() == "€1.29"
+    qtbot.waitUntil(lambda: stored_lines(store) == [(products["MILK-1L"], 1)], timeout=2000)
+
+
+def test_a_line_worked_out_ahead_is_not_used_when_the_cart_changed_before_enter(
+        qtbot, window, store, products, manager):
+    from shopdesk.services.quick_keys import QuickKeyService
+
+    QuickKeyService(store).set(manager, 1, products["BREAD"], "Bread")
+    checkout = window.checkout
+    checkout.counter_extras.reload_keys()
+    scan(qtbot, window, BREAD)
+    qtbot.waitUntil(lambda: checkout.pending_scan is None, timeout=2000)
+    qtbot.keyClicks(checkout.scan_field, MILK, delay=SCANNER_DELAY_MS)  # worked out for 1 bread
+    qtbot.mouseClick(checkout.counter_extras.keys_panel.button(1), Qt.MouseButton.LeftButton)  # 2 breads
+    checkout.scan_field.setFocus()
+    qtbot.keyClick(checkout.scan_field, Qt.Key.Key_Return)
+    # At once, before the write: two breads and the milk (not the cart the milk was worked out for).
+    assert [checkout.model.index(r, 1).data() for r in range(checkout.model.rowCount())] == ["2", "1"]
+    assert checkout.total_label.text() == "€8.29"
+    qtbot.waitUntil(lambda: stored_lines(store) == [(products["BREAD"], 2), (products["MILK-1L"], 1)],
+                    timeout=2000)
+
+
+def test_a_code_typed_on_past_a_whole_gtin_is_scanned_as_typed(qtbot, window, store, products):
+    checkout = window.checkout
+    qtbot.keyClicks(checkout.scan_field, MILK + "9", delay=SCANNER_DELAY_MS)  # 14 digits, bad check digit
+    qtbot.keyClick(checkout.scan_field, Qt.Key.Key_Return)
+    assert checkout.model.rowCount() == 0
+    assert "check digit" in checkout.message.text()
+    assert stored_lines(store) == []

@@ -46,6 +46,29 @@ def test_connections_use_wal_full_sync_foreign_keys_and_busy_timeout(db):
         assert pragma("application_id") == APPLICATION_ID
 
 
+def test_the_lookup_connection_is_one_per_thread_sees_every_commit_and_closes_with_the_database(db_path):
+    import threading
+
+    db = open_database(db_path)
+    mine = db.lookup_connection()
+    assert db.lookup_connection() is mine
+    assert mine.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    others: list[sqlite3.Connection] = []
+    worker = threading.Thread(target=lambda: others.append(db.lookup_connection()))
+    worker.start()
+    worker.join()
+    assert others[0] is not mine
+    with db.raw_transaction() as conn:
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+    assert mine.execute("SELECT x FROM t").fetchall() == [(1,)]  # no snapshot held between reads
+    assert not mine.in_transaction
+    db.close()
+    for conn in (mine, others[0]):
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")
+
+
 def test_new_database_is_at_head_and_schema_matches_models(db):
     assert migrations.current_revision(db.engine) == migrations.head_revision()
     with db.engine.connect() as conn:
