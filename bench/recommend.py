@@ -42,7 +42,7 @@ def run(*, quick: bool = False, parts: frozenset[str] = frozenset(PARTS), profil
     if parts & {"recommend_train", "recommend_query"}:
         log(f"recommend: making a history of {sizes['baskets']:,} baskets")
         data = synthetic_history(sizes["baskets"], sizes["items"], sizes["customers"], seed=SEED)
-        lines = sum(len(b) for b in data.baskets)
+        lines = data.baskets.lines
         matrix = _basket_matrix(data)
         model, record = _train(data, matrix, lines)
         if "recommend_train" in parts:
@@ -55,16 +55,16 @@ def run(*, quick: bool = False, parts: frozenset[str] = frozenset(PARTS), profil
                                     seed=SEED + 1)
         report = evaluate(history, test_fraction=0.2, seed=SEED)
         record = {"bench": "recommend_evaluate", "baskets": len(history.baskets),
-                  "lines": sum(len(b) for b in history.baskets), "methods": report}
+                  "lines": history.baskets.lines, "methods": report}
         record.update(environment())
         yield record
 
 
 def _basket_matrix(data) -> sp.csr_matrix:
-    rows = np.repeat(np.arange(len(data.baskets)), [len(b) for b in data.baskets])
-    cols = np.fromiter((i for b in data.baskets for i in b), dtype=np.int64, count=len(rows))
-    return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                         shape=(len(data.baskets), len(data.items)))
+    """The baskets as implicit wants them (CSR baskets × items), from the same arrays."""
+    baskets = data.baskets
+    return sp.csr_matrix((np.ones(baskets.lines, dtype=np.float32), baskets.items, baskets.bounds),
+                         shape=(len(baskets), len(data.items)))
 
 
 def _train(data, matrix, lines: int) -> tuple[Recommender, dict]:

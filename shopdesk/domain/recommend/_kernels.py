@@ -1,28 +1,21 @@
-"""Vectorised sparse building blocks for the recommender (numpy + scipy.sparse only).
+"""Sparse building blocks for the recommender (numpy and scipy.sparse; the loops over every
+order line are compiled, in :mod:`._compiled`, imported only by training: answering a
+query never loads the compiler).
 
-Nothing here loops in Python over baskets, items or matrix entries; the few loops run
-over blocks of rows (a handful) or over the words of product names.
+Nothing here loops in Python over baskets, items or matrix entries, except over the words
+of product names.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
-from .data import ItemInfo
-
-_BINS_PER_OCTAVE = 8
-_N_BINS = 128  # 16 octaves: values below max/65536 share the last bin
-
-
-def workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
+from .data import Baskets, ItemInfo
 
 
 def gather(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -41,23 +34,25 @@ def gather(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def basket_matrix(baskets: Sequence[Sequence[int]], n_items: int) -> sp.csr_matrix:
     """Binary baskets × items CSR matrix (float32 ones, duplicates in a basket merged)."""
-    nb = len(baskets)
-    lengths = np.fromiter(map(len, baskets), dtype=np.int64, count=nb)
-    total = int(lengths.sum())
-    flat = np.fromiter(chain.from_iterable(baskets), dtype=np.int64, count=total)
-    if total and (flat.min() < 0 or flat.max() >= n_items):
+    from . import _compiled
+
+    baskets = Baskets.of(baskets)
+    flat = baskets.items
+    if len(flat) and (flat.min() < 0 or flat.max() >= n_items):
         bad = int(np.flatnonzero((flat < 0) | (flat >= n_items))[0])
-        basket = int(np.searchsorted(np.cumsum(lengths), bad, side="right"))
+        basket = int(np.searchsorted(baskets.bounds, bad, side="right")) - 1
         raise ValueError(f"basket {basket} refers to item {int(flat[bad])}, "
                          f"but the catalog has items 0..{n_items - 1}")
-    index_type = np.int32 if total < 2**31 and n_items < 2**31 else np.int64
-    indptr = np.zeros(nb + 1, dtype=index_type)
-    np.cumsum(lengths, out=indptr[1:])
-    x = sp.csr_matrix((np.ones(total, dtype=np.float32), flat.astype(index_type), indptr),
-                      shape=(nb, n_items))
-    x.sum_duplicates()
-    x.data.fill(1.0)
-    return x
+    indptr, indices = _compiled.first_of_each(baskets.bounds, flat, n_items)
+    return sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(baskets), n_items))
+
+
+def customer_items(basket_customers: np.ndarray, x: sp.csr_matrix, n_customers: int):
+    """How many of their baskets held each item, per customer: CSR parts ``(indptr, items
+    sorted per customer, counts)``; baskets of no known customer (-1) left out."""
+    from . import _compiled
+
+    return _compiled.group_counts(basket_customers, x.indptr, x.indices, n_customers, x.shape[1])
 
 
 def row_ids(indptr: np.ndarray) -> np.ndarray:
@@ -65,43 +60,13 @@ def row_ids(indptr: np.ndarray) -> np.ndarray:
 
 
 def top_n_mask(rows: np.ndarray, values: np.ndarray, n_rows: int, n: int) -> np.ndarray:
-    """Mask keeping the ``n`` largest positive ``values`` of each row.
+    """Mask keeping the ``n`` largest ``values`` of each row (all of a row with fewer);
+    ``rows`` sorted (CSR order). Ties go to the entries stored first."""
+    from . import _compiled
 
-    ``rows`` must be sorted (CSR order). O(nnz): instead of sorting, each entry falls in a
-    log-scale bin (1/8 octave wide); a per-row histogram finds the bin holding the n-th
-    largest value, and entries of that bin are taken in storage order until the row has
-    ``n``. Within that one bin values differ by < 9 %, so the kept set is the exact top-n
-    up to that tolerance, and it is deterministic.
-    """
-    counts = np.bincount(rows, minlength=n_rows)
-    heavy = counts > n
-    if not heavy.any():
-        return np.ones(len(rows), dtype=bool)
-    keep = ~heavy[rows]
-    sel = np.flatnonzero(~keep)
-    hrow_of = np.cumsum(heavy) - 1                       # row -> heavy-row number
-    hr = hrow_of[rows[sel]]
-    v = values[sel].astype(np.float64)
-    top = v.max() if len(v) else 1.0
-    with np.errstate(divide="ignore"):
-        b = np.floor(-np.log2(np.maximum(v, 1e-300) / top) * _BINS_PER_OCTAVE)
-    b = np.clip(b, 0, _N_BINS - 1).astype(np.int64)
-    nh = int(heavy.sum())
-    hist = np.bincount(hr * _N_BINS + b, minlength=nh * _N_BINS).reshape(nh, _N_BINS)
-    cum = np.cumsum(hist, axis=1)
-    thr = np.argmax(cum >= n, axis=1)                    # bin of the n-th largest
-    before = np.where(thr > 0, cum[np.arange(nh), np.maximum(thr - 1, 0)], 0)
-    need = n - before                                     # how many to take from that bin
-    tb = thr[hr]
-    inside = b < tb
-    at = b == tb
-    # rank of each threshold-bin entry within its row, in storage order
-    cs = np.cumsum(at)
-    first = np.searchsorted(hr, np.arange(nh))            # start of each heavy row in sel
-    base = np.concatenate(([0], cs))[first]
-    rank = cs - 1 - base[hr]
-    keep[sel] = inside | (at & (rank < need[hr]))
-    return keep
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    return _compiled.top_n_per_row(indptr, values, n)
 
 
 def item_neighbours(x: sp.csr_matrix, shrink: float, top_n: int):
@@ -115,52 +80,21 @@ def item_neighbours(x: sp.csr_matrix, shrink: float, top_n: int):
     Cosine divides by the geometric mean of both popularities, so milk (in every third
     basket) does not become everybody's neighbour, while a pair of rare items seen together
     once (cosine 1.0 on one observation) is damped by the shrinkage factor until the
-    evidence grows. The product is computed in row blocks of balanced work on a thread pool
-    (scipy's sparse product releases the GIL for part of the work), each block pruned at
-    once so the full ``C`` never exists in memory.
+    evidence grows. Each item's row of ``C`` is counted and cut to its best ``top_n`` at
+    once, rows in parallel (:func:`._compiled.neighbours`), so the full ``C`` never exists.
 
     Returns CSR parts ``(indptr, indices, sim float32, count int32)`` plus ``n_i``.
     """
-    n_items = x.shape[1]
-    x = x.astype(np.int32)  # counting: integer products run ~1.6x faster than float32 in scipy
+    from . import _compiled
+
     xt = x.T.tocsr()
     n = np.diff(xt.indptr).astype(np.float64)            # baskets holding each item
     basket_len = np.diff(x.indptr).astype(np.float64)
-    work = xt @ basket_len                                # products each row of C costs
-    cw = np.cumsum(work)
-    n_blocks = max(1, min(n_items, 4 * workers()))
-    if cw.size and cw[-1] > 0:
-        cuts = np.searchsorted(cw, np.linspace(0, cw[-1], n_blocks + 1)[1:-1])
-    else:
-        cuts = np.zeros(0, dtype=np.int64)
-    bounds = np.unique(np.concatenate(([0], cuts, [n_items])))
-
-    def block(k: int):
-        lo, hi = int(bounds[k]), int(bounds[k + 1])
-        c = xt[lo:hi] @ x
-        rows = row_ids(c.indptr)
-        cols = c.indices
-        cnt = c.data
-        off = cols != rows + lo
-        rows, cols, cnt = rows[off], cols[off], cnt[off]
-        sim = cnt / np.sqrt(n[rows + lo] * n[cols]) * (cnt / (cnt + shrink))
-        keep = top_n_mask(rows, sim, hi - lo, top_n)
-        return (rows[keep] + lo, cols[keep].astype(np.int32),
-                sim[keep].astype(np.float32), cnt[keep].astype(np.int32))
-
-    jobs = range(len(bounds) - 1)
-    if workers() > 1 and len(jobs) > 1:
-        with ThreadPoolExecutor(workers()) as pool:
-            parts = list(pool.map(block, jobs))
-    else:
-        parts = [block(k) for k in jobs]
-    rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
-    indptr = np.zeros(n_items + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n_items), out=indptr[1:])
-    def cat(j: int, t) -> np.ndarray:
-        return np.concatenate([p[j] for p in parts]) if parts else np.zeros(0, t)
-
-    return indptr, cat(1, np.int32), cat(2, np.float32), cat(3, np.int32), n
+    reach = np.asarray(xt @ (basket_len - 1.0)).ravel()  # item pairs each row meets
+    indptr, cols, sim, count = _compiled.neighbours(
+        xt.indptr, xt.indices, x.indptr, x.indices, n, shrink, top_n,
+        room=np.minimum(reach, top_n).astype(np.int64), work=reach + n)
+    return indptr, cols, sim.astype(np.float32), count, n
 
 
 _WORD = re.compile(r"\w\w+")
@@ -180,42 +114,45 @@ def content_matrix(items: Sequence[ItemInfo]) -> sp.csr_matrix:
     words of the name (1) and of the text (0.5). Term frequency is ``log(1 + weighted tf)``,
     inverse document frequency the smoothed ``1 + log((1 + N) / (1 + df))``.
     """
-    vocab: dict[str, int] = {}
-    cols: list[int] = []
-    vals: list[float] = []
-    lens = np.zeros(len(items), dtype=np.int64)
-    get = vocab.setdefault
-    fixed: dict[tuple[str, str], tuple[list[int], list[float]]] = {}  # (category, brand)
-    findall = _WORD.findall
-    for idx, it in enumerate(items):
-        before = len(cols)
-        head = fixed.get((it.category, it.brand))
-        if head is None:
-            hc: list[int] = []
-            hv: list[float] = []
-            parts = category_parts(it.category)
-            for d in range(len(parts)):
-                hc.append(get("c:" + ">".join(parts[: d + 1]), len(vocab)))
-                hv.append(_W_LEAF if d == len(parts) - 1 else _W_PARENT)
-            if it.brand:
-                hc.append(get("b:" + it.brand.strip().lower(), len(vocab)))
-                hv.append(_W_BRAND)
-            head = fixed[(it.category, it.brand)] = (hc, hv)
-        cols += head[0]
-        vals += head[1]
-        words = findall(it.name.lower())
-        cols += [get("w:" + w, len(vocab)) for w in words]
-        vals += [_W_NAME] * len(words)
-        if it.text:
-            words = findall(it.text.lower())
-            cols += [get("w:" + w, len(vocab)) for w in words]
-            vals += [_W_TEXT] * len(words)
-        lens[idx] = len(cols) - before
     n_items = len(items)
-    indptr = np.zeros(n_items + 1, dtype=np.int64)
-    np.cumsum(lens, out=indptr[1:])
-    a = sp.csr_matrix((np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int32),
-                       indptr), shape=(n_items, max(1, len(vocab))))
+    vocab: dict[str, int] = {}
+    term = vocab.setdefault
+    # category path and brand: worked out once per distinct pair, then given to its items
+    head_of: dict[tuple[str, str], int] = {}
+    head = np.fromiter((head_of.setdefault((it.category, it.brand), len(head_of)) for it in items),
+                       dtype=np.int64, count=n_items)
+    head_cols: list[int] = []
+    head_vals: list[float] = []
+    head_indptr = [0]
+    for category, brand in head_of:
+        parts = category_parts(category)
+        for d in range(len(parts)):
+            head_cols.append(term("c:" + ">".join(parts[: d + 1]), len(vocab)))
+            head_vals.append(_W_LEAF if d == len(parts) - 1 else _W_PARENT)
+        if brand:
+            head_cols.append(term("b:" + brand.strip().lower(), len(vocab)))
+            head_vals.append(_W_BRAND)
+        head_indptr.append(len(head_cols))
+    at, head_rows = gather(np.asarray(head_indptr, dtype=np.int64), head)
+    # words of names and texts: found for all items at once, numbered once per distinct word
+    findall = _WORD.findall
+    name_words = list(map(findall, [it.name.lower() for it in items]))
+    text_words = list(map(findall, [it.text.lower() for it in items]))
+    name_flat = list(chain.from_iterable(name_words))
+    text_flat = list(chain.from_iterable(text_words))
+    word_id = {w: term("w:" + w, len(vocab)) for w in dict.fromkeys(chain(name_flat, text_flat))}
+    every = np.arange(n_items, dtype=np.int64)
+    rows = np.concatenate((
+        head_rows,
+        np.repeat(every, np.fromiter(map(len, name_words), dtype=np.int64, count=n_items)),
+        np.repeat(every, np.fromiter(map(len, text_words), dtype=np.int64, count=n_items))))
+    cols = np.concatenate((
+        np.asarray(head_cols, dtype=np.int64)[at],
+        np.fromiter(map(word_id.__getitem__, name_flat), dtype=np.int64, count=len(name_flat)),
+        np.fromiter(map(word_id.__getitem__, text_flat), dtype=np.int64, count=len(text_flat))))
+    vals = np.concatenate((np.asarray(head_vals, dtype=np.float64)[at],
+                           np.full(len(name_flat), _W_NAME), np.full(len(text_flat), _W_TEXT)))
+    a = sp.csr_matrix((vals, (rows, cols)), shape=(n_items, max(1, len(vocab))))
     a.sum_duplicates()                                    # repeated words add up their weights
     a.data = np.log1p(a.data)                             # sublinear term frequency
     df = np.bincount(a.indices, minlength=a.shape[1]).astype(np.float64)

@@ -48,6 +48,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, fields
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -198,15 +199,18 @@ class Recommender:
     @classmethod
     def train(cls, data: TrainingData, *, weights: Weights | None = None,
               neighbours: int = NEIGHBOURS) -> Recommender:
-        """Learn from ``data``. Cost is dominated by one sparse product ``Xᵀ X`` done in
-        pruned row blocks; everything else is linear in the history."""
+        """Learn from ``data``. Cost is dominated by counting co-purchased pairs (``Xᵀ X``,
+        compiled, rows in parallel); the rest is linear in the history and the catalog.
+        (Running parts side by side on threads gained nothing on two cores.)"""
         items = data.items
         n = len(items)
         if n == 0:
             raise ValueError("cannot train a recommender on an empty catalog")
         x = K.basket_matrix(data.baskets, n)
-        nb_indptr, nb_indices, nb_sim, nb_count, item_baskets = K.item_neighbours(
-            x, SHRINK, neighbours)
+        rat = _ratings_table(data, n)
+        nb_indptr, nb_indices, nb_sim, nb_count, item_baskets = K.item_neighbours(x, SHRINK, neighbours)
+        a = K.content_matrix(items)
+        people = _customer_arrays(data, x, rat)
 
         # recency-weighted popularity
         nbk = x.shape[0]
@@ -244,18 +248,14 @@ class Recommender:
         global_top = order[: GLOBAL_TOP][rank_pop[order[:GLOBAL_TOP]] > 0].astype(np.int32)
 
         # content
-        a = K.content_matrix(items)
         t_indptr, t_indices, t_data = K.capped_postings(a, pop_raw, CONTENT_POSTINGS, min_len=2)
 
         # ratings
         r_avg = np.zeros(n, dtype=np.float32)
         r_n = np.zeros(n, dtype=np.int32)
         r_boost = np.zeros(n, dtype=np.float32)
-        rat = np.asarray(data.ratings, dtype=np.float64).reshape(-1, 3)
         if len(rat):
             ri = rat[:, 1].astype(np.int64)
-            if ri.min() < 0 or ri.max() >= n:
-                raise ValueError("a rating refers to an item outside the catalog")
             stars = np.clip(rat[:, 2], 1.0, 5.0)
             cnt = np.bincount(ri, minlength=n)
             tot = np.bincount(ri, weights=stars, minlength=n)
@@ -264,48 +264,6 @@ class Recommender:
             r_avg = np.where(cnt > 0, tot / np.maximum(cnt, 1), 0.0).astype(np.float32)
             r_n = cnt.astype(np.int32)
             r_boost = np.clip((bayes - mean) / 2.0, -1.0, 1.0).astype(np.float32)
-
-        # customers
-        nc = int(data.n_customers)
-        hist = sp.csr_matrix((max(nc, 0), n), dtype=np.float32)
-        rel = hist
-        if nc > 0 and data.basket_customers is not None:
-            bc = np.asarray(data.basket_customers, dtype=np.int64)
-            if len(bc) != nbk:
-                raise ValueError(f"{len(bc)} basket customers for {nbk} baskets")
-            line_c = np.repeat(bc, np.diff(x.indptr))
-            ok = (line_c >= 0) & (line_c < nc)
-            hist = sp.csr_matrix((np.ones(int(ok.sum()), np.float32),
-                                  (line_c[ok], x.indices[ok])), shape=(nc, n))
-            hist.sum_duplicates()
-            rel = hist.copy()
-            rel.data = np.log1p(rel.data)
-            if len(rat):
-                rc = rat[:, 0].astype(np.int64)
-                okr = (rc >= 0) & (rc < nc)
-                adj = sp.csr_matrix((0.25 * (np.clip(rat[okr, 2], 1, 5) - 3.0),
-                                     (rc[okr], rat[okr, 1].astype(np.int64))), shape=(nc, n))
-                rel = (rel + adj).tocsr()
-                rel.data = np.maximum(rel.data, 0.0)
-                rel.eliminate_zeros()
-            rel.sort_indices()
-        rel = rel.astype(np.float32).tocsr()
-        hist = hist.tocsr()
-        hist.sort_indices()
-        buyers = np.bincount(rel.indices, minlength=n).astype(np.float64)
-        idf = np.log(np.maximum(nc, 1) / np.maximum(buyers, 1.0))
-        w = rel.copy().astype(np.float64)
-        w.data = w.data * idf[w.indices]
-        wrows = K.row_ids(w.indptr)
-        norms = np.sqrt(np.bincount(wrows, weights=w.data**2, minlength=w.shape[0]))
-        w.data = w.data / np.maximum(norms, 1e-12)[wrows]
-        w.data[w.data <= 0] = 0.0
-        w.eliminate_zeros()
-        wrows = K.row_ids(w.indptr)
-        keep = K.top_n_mask(wrows, w.data, w.shape[0], USER_ITEMS)
-        w_indptr = np.zeros(w.shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(wrows[keep], minlength=w.shape[0]), out=w_indptr[1:])
-        wt_indptr, wt_indices, wt_data = K.capped_postings(w, None, USER_POSTINGS, min_len=2)
 
         arrays = dict(
             keys=np.array([it.key for it in items], dtype=str),
@@ -316,16 +274,9 @@ class Recommender:
             dept_indptr=dept_indptr, dept_items=dept_items, global_top=global_top,
             a_indptr=a.indptr.astype(np.int64), a_indices=a.indices, a_data=a.data,
             t_indptr=t_indptr, t_indices=t_indices, t_data=t_data,
-            h_indptr=hist.indptr.astype(np.int64), h_indices=hist.indices.astype(np.int32),
-            h_data=hist.data.astype(np.float32),
-            r_indptr=rel.indptr.astype(np.int64), r_indices=rel.indices.astype(np.int32),
-            r_data=rel.data.astype(np.float32),
-            w_indptr=w_indptr, w_indices=w.indices[keep].astype(np.int32),
-            w_data=w.data[keep].astype(np.float32),
-            wt_indptr=wt_indptr, wt_indices=wt_indices, wt_data=wt_data,
-            rating_avg=r_avg, rating_n=r_n, rating_boost=r_boost,
+            rating_avg=r_avg, rating_n=r_n, rating_boost=r_boost, **people,
         )
-        return cls(arrays, weights or Weights(), nc)
+        return cls(arrays, weights or Weights(), int(data.n_customers))
 
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:
@@ -558,6 +509,71 @@ class Recommender:
 
 
 # ---------------------------------------------------------------------- tuning
+def _ratings_table(data: TrainingData, n_items: int) -> np.ndarray:
+    """The ratings as rows of (customer, item, stars), checked against the catalog."""
+    rat = np.fromiter(chain.from_iterable(data.ratings), dtype=np.float64,
+                      count=3 * len(data.ratings)).reshape(-1, 3)
+    if len(rat):
+        ri = rat[:, 1]
+        if ri.min() < 0 or ri.max() >= n_items:
+            raise ValueError("a rating refers to an item outside the catalog")
+    return rat
+
+
+def _customer_arrays(data: TrainingData, x: sp.csr_matrix, rat: np.ndarray) -> dict[str, np.ndarray]:
+    """What each known customer bought (``h_*``), how much it tells about them (``r_*``: log
+    counts moved by their ratings), and the TF-IDF profile used to find similar customers
+    (``w_*``, its best items; ``wt_*``, per item the customers it describes best)."""
+    nbk, n = x.shape
+    nc = int(data.n_customers)
+    hist = sp.csr_matrix((max(nc, 0), n), dtype=np.float32)
+    rel = hist
+    if nc > 0 and data.basket_customers is not None:
+        bc = np.asarray(data.basket_customers, dtype=np.int64)
+        if len(bc) != nbk:
+            raise ValueError(f"{len(bc)} basket customers for {nbk} baskets")
+        h_indptr, h_indices, h_counts = K.customer_items(bc, x, nc)
+        hist = sp.csr_matrix((h_counts.astype(np.float32), h_indices, h_indptr), shape=(nc, n))
+        rel = hist.copy()
+        rel.data = np.log1p(rel.data)
+        if len(rat):
+            rc = rat[:, 0].astype(np.int64)
+            okr = (rc >= 0) & (rc < nc)
+            adj = sp.csr_matrix((0.25 * (np.clip(rat[okr, 2], 1, 5) - 3.0),
+                                 (rc[okr], rat[okr, 1].astype(np.int64))), shape=(nc, n))
+            rel = (rel + adj).tocsr()
+            rel.data = np.maximum(rel.data, 0.0)
+            rel.eliminate_zeros()
+        rel.sort_indices()
+    rel = rel.astype(np.float32).tocsr()
+    hist = hist.tocsr()
+    hist.sort_indices()
+    buyers = np.bincount(rel.indices, minlength=n).astype(np.float64)
+    idf = np.log(np.maximum(nc, 1) / np.maximum(buyers, 1.0))
+    w = rel.copy().astype(np.float64)
+    w.data = w.data * idf[w.indices]
+    wrows = K.row_ids(w.indptr)
+    norms = np.sqrt(np.bincount(wrows, weights=w.data**2, minlength=w.shape[0]))
+    w.data = w.data / np.maximum(norms, 1e-12)[wrows]
+    w.data[w.data <= 0] = 0.0
+    w.eliminate_zeros()
+    wrows = K.row_ids(w.indptr)
+    keep = K.top_n_mask(wrows, w.data, w.shape[0], USER_ITEMS)
+    w_indptr = np.zeros(w.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(wrows[keep], minlength=w.shape[0]), out=w_indptr[1:])
+    wt_indptr, wt_indices, wt_data = K.capped_postings(w, None, USER_POSTINGS, min_len=2)
+
+    return dict(
+        h_indptr=hist.indptr.astype(np.int64), h_indices=hist.indices.astype(np.int32),
+        h_data=hist.data.astype(np.float32),
+        r_indptr=rel.indptr.astype(np.int64), r_indices=rel.indices.astype(np.int32),
+        r_data=rel.data.astype(np.float32),
+        w_indptr=w_indptr, w_indices=w.indices[keep].astype(np.int32),
+        w_data=w.data[keep].astype(np.float32),
+        wt_indptr=wt_indptr, wt_indices=wt_indices, wt_data=wt_data,
+    )
+
+
 def holdout_queries(data: TrainingData, start: int, *, seed: int = 0,
                     limit: int | None = None) -> list[tuple[list[int], int, int]]:
     """(cart, hidden item, customer) for every basket from ``start`` on with ≥ 2 items:
