@@ -8,6 +8,8 @@ from shopdesk.domain.money import format_money
 from shopdesk.domain.quantity import format_quantity
 from shopdesk.services.cart_view import CartLineView, CartView
 
+RowTexts = tuple[str, str, str, str]  # item, quantity, unit price, total
+
 
 class CartTableModel(QAbstractTableModel):
     """Read-only mirror of the service's cart; edits are requests the window sends on."""
@@ -18,12 +20,12 @@ class CartTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._view: CartView | None = None
-        self._texts: list[tuple[str, str, str, str]] = []
+        self._texts: list[RowTexts] = []
         self._headers = (self.tr("Item"), self.tr("Qty"), self.tr("Unit price"), self.tr("Total"))
 
-    def set_cart(self, view: CartView) -> None:
-        # Each cell's text is formatted here, not on every paint (a scan repaints the table),
-        # and a line whose values did not change keeps the texts it had (a scan changes one).
+    def texts_for(self, view: CartView) -> list[RowTexts]:
+        """The cells' texts for ``view``: formatted once here, not on every paint (a scan
+        repaints the table); a line whose values did not change keeps the texts it has."""
         old = self._view
         previous = ({line.line_id: (line, texts) for line, texts in zip(old.lines, self._texts, strict=True)}
                     if old is not None and (old.currency, old.locale) == (view.currency, view.locale) else {})
@@ -31,7 +33,12 @@ class CartTableModel(QAbstractTableModel):
         for line in view.lines:
             before = previous.get(line.line_id)
             texts.append(before[1] if before is not None and before[0] == line else self._line_texts(line, view))
-        self._texts = texts
+        return texts
+
+    def set_cart(self, view: CartView, texts: list[RowTexts] | None = None) -> None:
+        """Show ``view``; ``texts`` are :meth:`texts_for` it, when worked out beforehand."""
+        old = self._view
+        self._texts = self.texts_for(view) if texts is None else texts
         if old is not None and len(old.lines) == len(view.lines) and all(
                 a.line_id == b.line_id for a, b in zip(old.lines, view.lines, strict=True)):
             self._view = view  # same lines: only values changed
@@ -49,7 +56,7 @@ class CartTableModel(QAbstractTableModel):
         self._view = view
         self.endResetModel()
 
-    def _line_texts(self, line: CartLineView, view: CartView) -> tuple[str, str, str, str]:
+    def _line_texts(self, line: CartLineView, view: CartView) -> RowTexts:
         return (self._item_text(line, view), format_quantity(line.quantity, view.locale),
                 format_money(line.unit_price, view.currency, view.locale),
                 format_money(line.amount, view.currency, view.locale))

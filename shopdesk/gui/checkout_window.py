@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -33,7 +34,7 @@ from shopdesk.domain.gtin import is_valid_gtin
 from shopdesk.domain.money import format_money
 from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.gui.background import run_in_background
-from shopdesk.gui.cart_model import CartTableModel
+from shopdesk.gui.cart_model import CartTableModel, RowTexts
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.payment_dialog import PaymentDialog
@@ -46,6 +47,28 @@ from shopdesk.services.receipts import ReceiptOutput
 from shopdesk.services.returns import ReturnsService
 
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+
+
+class CartTexts(NamedTuple):
+    """A cart as the screen writes it: the table's row texts, the totals, the counts and the
+    message for the line last added."""
+
+    rows: list[RowTexts]
+    subtotal: str
+    tax: str
+    total: str
+    count: str
+    added: str
+
+
+class LookedAhead(NamedTuple):
+    """A scan worked out before its Enter: the code, the cart shown then, the line it adds
+    and the screen's texts after it."""
+
+    code: str
+    cart: CartView | None
+    preview: ScanPreview
+    texts: CartTexts
 
 
 class CheckoutWindow(QWidget):
@@ -66,7 +89,7 @@ class CheckoutWindow(QWidget):
         self.scan_field.setPlaceholderText(self.tr("Scan a barcode or type a code, then Enter"))
         self.scan_field.returnPressed.connect(self._on_scan_entered)
         self.scan_field.textChanged.connect(self._look_ahead)
-        self.looked_ahead: tuple[str, CartView | None, ScanPreview] | None = None  # code, cart it was for, line
+        self.looked_ahead: LookedAhead | None = None
 
         self.message = MessageStrip(self)
 
@@ -217,16 +240,27 @@ class CheckoutWindow(QWidget):
     def show_message(self, text: str, kind: str = INFO) -> None:
         self.message.show_message(text, kind)
 
-    def _show_cart(self, view: CartView, *, select_now: bool = True) -> None:
-        self.cart = view
-        self.model.set_cart(view)
+    def _cart_texts(self, view: CartView) -> CartTexts:
+        """Everything :meth:`_show_cart` writes on screen for ``view``, as text."""
         totals = view.totals
-        self.subtotal_label.setText(format_money(totals.subtotal, view.currency, view.locale))
-        self.tax_label.setText(format_money(totals.tax_total, view.currency, view.locale))
-        self.total_label.setText(format_money(totals.grand_total, view.currency, view.locale))
         items = sum((line.quantity for line in view.lines), Decimal(0))
-        self.count_label.setText(self.tr("%n line(s)", "", len(view.lines)) + " · "
-                                 + self.tr("items: %1").replace("%1", format_quantity(items, view.locale)))
+        count = (self.tr("%n line(s)", "", len(view.lines)) + " · "
+                 + self.tr("items: %1").replace("%1", format_quantity(items, view.locale)))
+        line = next((x for x in view.lines if x.line_id == view.last_line_id), None)
+        added = "" if line is None else self.tr("%1 — %2").replace("%1", line.name).replace(
+            "%2", format_money(line.unit_price, view.currency, view.locale))
+        return CartTexts(self.model.texts_for(view), format_money(totals.subtotal, view.currency, view.locale),
+                         format_money(totals.tax_total, view.currency, view.locale),
+                         format_money(totals.grand_total, view.currency, view.locale), count, added)
+
+    def _show_cart(self, view: CartView, *, select_now: bool = True, texts: CartTexts | None = None) -> None:
+        texts = texts or self._cart_texts(view)
+        self.cart = view
+        self.model.set_cart(view, texts.rows)
+        self.subtotal_label.setText(texts.subtotal)
+        self.tax_label.setText(texts.tax)
+        self.total_label.setText(texts.total)
+        self.count_label.setText(texts.count)
         if select_now:
             self._select_last_line()
         self.pay_button.setEnabled(not view.is_empty)
@@ -241,7 +275,9 @@ class CheckoutWindow(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def _on_scan_entered(self) -> None:
         code = self.scan_field.text()
+        self.scan_field.blockSignals(True)  # an emptied field has nothing to look ahead for
         self.scan_field.clear()
+        self.scan_field.blockSignals(False)
         if not code.strip():
             return
         self.scan(code)
@@ -259,14 +295,16 @@ class CheckoutWindow(QWidget):
             preview = self.ctx.checkout.preview_scan(self.ctx.staff, self.cart, text)
         except ShopDeskError:
             return  # Enter reports it, through the ordinary scan
-        self.looked_ahead = (text, self.cart, preview) if preview is not None else None
+        self.looked_ahead = None if preview is None else LookedAhead(
+            text, self.cart, preview, self._cart_texts(preview.view))
 
     def scan(self, code: str) -> None:
         self.write_pending_scan()
         ahead, self.looked_ahead = self.looked_ahead, None
         try:
-            if ahead is not None and ahead[0] == code and ahead[1] is self.cart:
-                preview = ahead[2]
+            texts = None
+            if ahead is not None and ahead.code == code and ahead.cart is self.cart:
+                preview, texts = ahead.preview, ahead.texts
             else:
                 preview = self.ctx.checkout.preview_scan(self.ctx.require_staff(), self.cart, code)
             if preview is not None:
@@ -275,7 +313,7 @@ class CheckoutWindow(QWidget):
                 # within the keystroke, not after the disk.
                 # Selecting the line makes the table lay out its rows first: that waits
                 # for the same turn of the loop (the highlight lands in the same frame).
-                self._added(preview.view, select_now=False)
+                self._added(preview.view, select_now=False, texts=texts)
                 self.pending_scan = preview
                 QTimer.singleShot(0, self.write_pending_scan)
                 return
@@ -350,12 +388,10 @@ class CheckoutWindow(QWidget):
                 self._added(view)
         self.focus_scan()
 
-    def _added(self, view: CartView, *, select_now: bool = True) -> None:
-        self._show_cart(view, select_now=select_now)
-        line = next(line for line in view.lines if line.line_id == view.last_line_id)
-        self.show_message(
-            self.tr("%1 — %2").replace("%1", line.name).replace(
-                "%2", format_money(line.unit_price, view.currency, view.locale)), SUCCESS)
+    def _added(self, view: CartView, *, select_now: bool = True, texts: CartTexts | None = None) -> None:
+        texts = texts or self._cart_texts(view)
+        self._show_cart(view, select_now=select_now, texts=texts)
+        self.show_message(texts.added, SUCCESS)
 
     def _selected_line_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
