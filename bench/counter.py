@@ -340,7 +340,7 @@ def bench_scan_to_line_widget(store: Store, sizes: Sizes, codes: list[str], prof
         QTest.keyClicks(field, code)
         enter = time.perf_counter_ns()
         typing_ns.append(enter - start)
-        looked_ahead.append(window.looked_ahead is not None and window.looked_ahead[0] == code)
+        looked_ahead.append(window.looked_ahead is not None and window.looked_ahead.code == code)
         QTest.keyClick(field, Qt.Key.Key_Return)
         deadline = time.perf_counter() + 10
         while model.rowCount() <= before:  # the line is shown once the model has it

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     Qt,
     Signal,
 )
@@ -44,6 +42,7 @@ from shopdesk.gui.background import run_in_background
 from shopdesk.gui.context import AppContext
 from shopdesk.gui.messages import error_text
 from shopdesk.gui.pack_dialog import PackDialog
+from shopdesk.gui.row_models import RowsTableModel
 from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip, ScanKeyRouter
 from shopdesk.gui.ship_dialog import ShipDialog, documents_dir, open_document, printed_words
 from shopdesk.services.orders import OrderSummary
@@ -72,20 +71,15 @@ QUEUES = (
 LABEL_FORMATS = ("4x6", "a6", "zpl")
 
 
-class OrderQueueModel(QAbstractTableModel):
+class OrderQueueModel(RowsTableModel):
     NUMBER, DATE, NAME, CITY, LINES, COD, BATCH, TRACKING = range(8)
+    RIGHT_ALIGNED = frozenset({LINES, COD})
 
     def __init__(self, currency: str, locale: str, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__((), parent)
         self.currency, self.locale = currency, locale
-        self.rows: list[OrderSummary] = []
-        self.headers = (self.tr("Order"), self.tr("Date"), self.tr("Ship to"), self.tr("City"), self.tr("Lines"),
-                        self.tr("COD"), self.tr("Batch"), self.tr("Tracking"))
-
-    def set_rows(self, rows: list[OrderSummary], append: bool = False) -> None:
-        self.beginResetModel()
-        self.rows = (self.rows + rows) if append else list(rows)
-        self.endResetModel()
+        self.headers = [self.tr("Order"), self.tr("Date"), self.tr("Ship to"), self.tr("City"), self.tr("Lines"),
+                        self.tr("COD"), self.tr("Batch"), self.tr("Tracking")]
 
     def summary(self, row: int) -> OrderSummary:
         return self.rows[row]
@@ -93,44 +87,28 @@ class OrderQueueModel(QAbstractTableModel):
     def row_of(self, order_id: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.order_id == order_id), -1)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
+    def display(self, o: OrderSummary, column: int) -> str:
+        if column == self.NUMBER:
+            return o.number
+        if column == self.DATE:
+            return f"{o.created_at.astimezone():%Y-%m-%d %H:%M}"
+        if column == self.NAME:
+            return o.ship_name
+        if column == self.CITY:
+            return ", ".join(p for p in (o.ship_city, o.ship_country) if p)
+        if column == self.LINES:
+            return str(o.lines)
+        if column == self.COD:
+            due = o.grand_total - o.paid_total
+            if o.cash_on_delivery:
+                return format_money(due, self.currency, self.locale) if due > 0 else self.tr("COD, paid")
+            return self.tr("unpaid") if due > 0 and o.state is OrderState.CREATED else ""
+        if column == self.BATCH:
+            return o.pick_batch
+        return o.tracking_number
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        o, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.NUMBER:
-                return o.number
-            if column == self.DATE:
-                return f"{o.created_at.astimezone():%Y-%m-%d %H:%M}"
-            if column == self.NAME:
-                return o.ship_name
-            if column == self.CITY:
-                return ", ".join(p for p in (o.ship_city, o.ship_country) if p)
-            if column == self.LINES:
-                return str(o.lines)
-            if column == self.COD:
-                due = o.grand_total - o.paid_total
-                if o.cash_on_delivery:
-                    return format_money(due, self.currency, self.locale) if due > 0 else self.tr("COD, paid")
-                return self.tr("unpaid") if due > 0 and o.state is OrderState.CREATED else ""
-            if column == self.BATCH:
-                return o.pick_batch
-            if column == self.TRACKING:
-                return o.tracking_number
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.LINES, self.COD):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.COD and o.cash_on_delivery:
+    def tooltip(self, o: OrderSummary, column: int) -> str | None:
+        if column == self.COD and o.cash_on_delivery:
             return self.tr("Cash on delivery: the carrier collects this amount")
         return None
 

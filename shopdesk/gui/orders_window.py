@@ -10,10 +10,9 @@ person's role allow, and the services make the real check.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,8 +48,10 @@ from shopdesk.gui.order_payment_dialogs import (
     RefundDialog,
     method_label,
 )
+from shopdesk.gui.row_models import PagedTableModel
 from shopdesk.gui.scan_input import ERROR, INFO, SUCCESS, MessageStrip
 from shopdesk.services.orders import OrderSummary, OrderView
+from shopdesk.services.stock_views import Page
 
 PAGE = 200
 SEARCH_DELAY_MS = 250
@@ -93,46 +94,17 @@ def local_time(when) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M") if when is not None else ""
 
 
-# (after_number) → the next page of orders
-Fetch = Callable[[str], list[OrderSummary]]
-
-
-class OrdersModel(QAbstractTableModel):
-    """Order summaries, keyset-paged by order number: the first page on reset, the next
-    when the view scrolls near the end."""
+class OrdersModel(PagedTableModel):
+    """Order summaries, keyset-paged by order number (see :func:`orders_by_number`)."""
 
     NUMBER, DATE, SHIP_TO, PLACE, LINES, TOTAL, PAID, STATE, TRACKING = range(9)
     RIGHT_ALIGNED = frozenset({LINES, TOTAL, PAID})
 
     def __init__(self, currency: str, locale: str, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__((), parent)
         self.currency, self.locale = currency, locale
         self.headers = [self.tr("Number"), self.tr("Date"), self.tr("Ship to"), self.tr("City, country"),
                         self.tr("Lines"), self.tr("Total"), self.tr("Paid"), self.tr("State"), self.tr("Tracking")]
-        self.rows: list[OrderSummary] = []
-        self._fetch: Fetch | None = None
-        self._at_end = True
-
-    def reset(self, fetch: Fetch | None) -> None:
-        self.beginResetModel()
-        self._fetch, self.rows, self._at_end = fetch, [], fetch is None
-        self.endResetModel()
-        if fetch is not None:
-            self.fetchMore(QModelIndex())
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._at_end
-
-    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetch is None or self._at_end:
-            return
-        page = self._fetch(self.rows[-1].number if self.rows else "")
-        if page:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self.rows.extend(page)
-            self.endInsertRows()
-        self._at_end = len(page) < PAGE
 
     def replace(self, view: OrderView) -> None:
         """Show an order's new figures in its row (after a payment, a cancel)."""
@@ -148,31 +120,16 @@ class OrdersModel(QAbstractTableModel):
     def row_of(self, order_id: str) -> int:
         return next((n for n, row in enumerate(self.rows) if row.order_id == order_id), -1)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def foreground(self, order: OrderSummary, column: int):
+        return STATE_COLOURS.get(order.state) if column == self.STATE else None
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        order, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(order, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.RIGHT_ALIGNED:
-            return RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
-            return STATE_COLOURS.get(order.state)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.PAID and order.cash_on_delivery:
+    def tooltip(self, order: OrderSummary, column: int) -> str | None:
+        if column == self.PAID and order.cash_on_delivery:
             return self.tr("Cash on delivery")
-        if role == Qt.ItemDataRole.ToolTipRole and column in (self.DATE, self.SHIP_TO):
-            return local_time(order.created_at) if column == self.DATE else order.ship_name
+        if column == self.DATE:
+            return local_time(order.created_at)
+        if column == self.SHIP_TO:
+            return order.ship_name
         return None
 
     def display(self, order: OrderSummary, column: int) -> str:
@@ -450,8 +407,9 @@ class OrdersWindow(QWidget):
         orders, actor = self.ctx.orders, self.ctx.staff
         states, text = self.state_filter.currentData(), self.search.text().strip()
 
-        def fetch(after: str) -> list[OrderSummary]:
-            return orders.queue(actor, states, search=text, after_number=after, limit=PAGE)
+        def fetch(after: tuple | None) -> Page:
+            rows = orders.queue(actor, states, search=text, after_number=after[0] if after else "", limit=PAGE)
+            return Page(tuple(rows), (rows[-1].number,) if len(rows) == PAGE else None)
 
         try:
             self.model.reset(fetch)

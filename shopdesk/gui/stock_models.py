@@ -2,18 +2,16 @@
 and the lines of a transfer being put together.
 
 The lists that can be long (on hand over a million products, a product's ten-year ledger,
-low stock) are keyset-paged: the first page is fetched on reset and the next one when the
-view scrolls near the end (``canFetchMore``/``fetchMore``), continuing after the last
-row's key. Nothing counts or loads a whole table.
+low stock) are keyset-paged (:class:`~shopdesk.gui.row_models.PagedTableModel`): nothing
+counts or loads a whole table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from shopdesk.domain.errors import ShopDeskError
@@ -21,15 +19,12 @@ from shopdesk.domain.money import format_money
 from shopdesk.domain.quantity import format_quantity, parse_quantity
 from shopdesk.gui.draft_lines_model import DraftLinesModel
 from shopdesk.gui.messages import error_text
+from shopdesk.gui.row_models import RIGHT, PagedTableModel
 from shopdesk.services.stock_views import LocationValue, LowStockRow, MovementRow, OnHandRow, Page
 
 PAGE = 200
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 NEGATIVE = QColor("#a00000")
 POSITIVE = QColor("#006b21")
-
-# fetch(after_key) → the page after that key (None: the first page)
-Fetch = Callable[[tuple | None], Page]
 
 #: How a ledger reason reads in the history (anything else is shown as stored).
 REASON_LABELS = {
@@ -41,83 +36,6 @@ REASON_LABELS = {
 
 def reason_label(reason: str) -> str:
     return QCoreApplication.translate("stock_reasons", REASON_LABELS.get(reason, reason))
-
-
-class PagedTableModel(QAbstractTableModel):
-    """Rows from a keyset-paged service call; subclasses say how a row reads."""
-
-    RIGHT_ALIGNED: frozenset[int] = frozenset()
-
-    def __init__(self, headers: list[str], parent=None) -> None:
-        super().__init__(parent)
-        self.headers = headers
-        self.rows: list = []
-        self._fetch: Fetch | None = None
-        self._next_key: tuple | None = None
-        self._at_end = True
-
-    def reset(self, fetch: Fetch | None, first_page: Page | None = None) -> None:
-        """Start over with ``fetch``; ``first_page`` (fetched elsewhere, e.g. off the GUI
-        thread) is shown as is, otherwise the first page is fetched now."""
-        self.beginResetModel()
-        self._fetch = fetch
-        self.rows = []
-        self._next_key = None
-        self._at_end = fetch is None
-        if first_page is not None:
-            self.rows = list(first_page.rows)
-            self._next_key = first_page.next_key
-            self._at_end = first_page.next_key is None
-        self.endResetModel()
-        if fetch is not None and first_page is None:
-            self.fetchMore(QModelIndex())
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._at_end
-
-    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetch is None or self._at_end:
-            return
-        page = self._fetch(self._next_key)
-        if page.rows:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self.rows.extend(page.rows)
-            self.endInsertRows()
-        self._next_key = page.next_key
-        self._at_end = page.next_key is None
-
-    def row(self, row: int):
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        item, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(item, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.RIGHT_ALIGNED:
-            return RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self.foreground(item, column)
-        return None
-
-    def display(self, item, column: int) -> str:  # pragma: no cover - subclasses
-        raise NotImplementedError
-
-    def foreground(self, item, column: int):
-        return None
 
 
 class _Formats:

@@ -160,8 +160,8 @@ def group_counts(owner: np.ndarray, x_indptr: np.ndarray, x_indices: np.ndarray,
     CSR parts ``(indptr, indices sorted per row, counts)`` of the groups × columns matrix."""
     owner = np.asarray(owner, dtype=np.int64)
     x_indptr = np.asarray(x_indptr, dtype=np.int64)
-    known = owner[(owner >= 0) & (owner < n_groups)]
-    lines = np.diff(x_indptr)[(owner >= 0) & (owner < n_groups)]
+    ok = (owner >= 0) & (owner < n_groups)
+    known, lines = owner[ok], np.diff(x_indptr)[ok]
     group_indptr = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(known, minlength=n_groups), out=group_indptr[1:])
     order = _rows_by_group(owner, group_indptr)
